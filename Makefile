@@ -1,0 +1,115 @@
+# The unikernel: a flat Makefile with explicit object lists (see STYLE.md).
+#
+#   make            build/kernel.elf and build/unikernel.iso
+#   make run        the main job: send, and verify on the host (scripts/run.sh)
+#   make test       unit tests and QEMU tests, then one "N passed, N failed" line
+#   make iso ARGS="count=10"   an ISO with another default command line
+#   make gdb        QEMU waiting for gdb, and gdb attached with symbols
+
+BUILD    := build
+NEWLIB   := $(BUILD)/newlib/install/x86_64-elf
+LIBC     := $(NEWLIB)/lib/libc.a
+GCCINC   := $(shell gcc -print-file-name=include)
+LIBGCC   := $(shell gcc -print-libgcc-file-name)
+ARGS     ?=
+PYTHON   := /usr/bin/python3
+QEMU     := qemu-system-x86_64
+
+CC       := gcc
+KCFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	    -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
+	    -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	    --param=min-pagesize=0 \
+	    -nostdinc -isystem $(NEWLIB)/include -isystem $(GCCINC) -I. -MMD -MP
+KLDFLAGS := -nostdlib -static -no-pie -T linker.ld \
+	    -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
+	    -Wl,--no-warn-rwx-segments -Wl,--no-warn-execstack
+
+KOBJS := \
+	boot/boot.o \
+	kernel/main.o \
+	kernel/console.o \
+	kernel/trap.o \
+	kernel/vectors.o \
+	kernel/acpi.o \
+	kernel/apic.o \
+	kernel/bootinfo.o \
+	kernel/mem.o \
+	kernel/time.o \
+	kernel/cmdline.o \
+	kernel/syscalls.o \
+	drivers/pci.o
+
+KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
+
+# Host unit tests (cmocka): each test_X links the modules it tests.
+HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined
+UNIT_TESTS := test_cmdline
+UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+
+.PHONY: all iso run test unit gdb deps clean distclean
+all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso
+
+deps:
+	@scripts/deps.sh
+
+$(LIBC):
+	scripts/build-newlib.sh $(BUILD)/newlib
+
+$(BUILD)/obj/%.o: %.c $(LIBC)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# The 64-bit kernel with symbols (for gdb), then the same in an ELF32
+# container: QEMU's Multiboot loader refuses ELF64 images.
+$(BUILD)/kernel64.elf: $(KOBJS) linker.ld $(LIBC)
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(LIBC) $(LIBGCC)
+
+$(BUILD)/kernel.elf: $(BUILD)/kernel64.elf
+	objcopy -O elf32-i386 $< $@
+
+# The ISO's command line is remembered so that a change of ARGS rebuilds it.
+$(BUILD)/iso-args: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(ARGS)' | cmp -s - $@ || echo '$(ARGS)' > $@
+
+$(BUILD)/unikernel.iso: $(BUILD)/kernel.elf $(BUILD)/iso-args scripts/mkiso.sh
+	scripts/mkiso.sh $@ $(BUILD)/kernel.elf "$(ARGS)"
+
+iso: $(BUILD)/unikernel.iso
+
+$(BUILD)/unit/test_cmdline: tests/unit/test_cmdline.c kernel/cmdline.c kernel/cmdline.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_cmdline.c kernel/cmdline.c -lcmocka
+
+unit: $(UNIT_BINS)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(PYTHON) tests/run.py $(UNIT_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh $(ARGS)
+
+gdb: $(BUILD)/kernel.elf
+	$(QEMU) -kernel $(BUILD)/kernel.elf -append "$(ARGS)" -nic none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none \
+		-serial mon:stdio -S -gdb tcp:127.0.0.1:1234 & \
+	gdb -q -ex 'target remote 127.0.0.1:1234' -ex 'hbreak kmain' -ex continue \
+		$(BUILD)/kernel64.elf
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/unit $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso*
+
+distclean:
+	rm -rf $(BUILD)
+
+.PHONY: FORCE
+FORCE:
+
+-include $(KOBJS:.o=.d)

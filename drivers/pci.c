@@ -1,0 +1,176 @@
+/*
+ * drivers/pci.c - PCI enumeration through configuration mechanism #1
+ * (ports 0xCF8/0xCFC; PCI Local Bus Specification 3.0, 3.2.2.3.2).
+ *
+ * The scan starts at bus 0 and follows every PCI-to-PCI bridge to its
+ * secondary bus, so every bus that exists is visited and no time is spent
+ * probing the 255 that do not.  Each BAR is sized by the usual dance: write
+ * all ones, read back which address bits stick, restore (spec 6.2.5.1),
+ * with decoding off meanwhile so the device never answers at a bogus address.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "drivers/pci.h"
+#include "kernel/x86.h"
+
+#define PCI_CONFIG_ADDRESS	0xCF8
+#define PCI_CONFIG_DATA		0xCFC
+
+#define CLASS_BRIDGE_PCI	0x0604
+
+static struct {
+	struct pci_dev dev[PCI_MAX_DEVICES];
+	int ndev;
+} pci;
+
+static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
+{
+	return 0x80000000u | (uint32_t)bus << 16 | (uint32_t)dev << 11 |
+	       (uint32_t)fn << 8 | (off & 0xFC);
+}
+
+static uint32_t cfg_read(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
+{
+	outl(PCI_CONFIG_ADDRESS, cfg_addr(bus, dev, fn, off));
+	return inl(PCI_CONFIG_DATA);
+}
+
+uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
+{
+	return cfg_read(d->bus, d->dev, d->fn, off);
+}
+
+void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)
+{
+	outl(PCI_CONFIG_ADDRESS, cfg_addr(d->bus, d->dev, d->fn, off));
+	outl(PCI_CONFIG_DATA, v);
+}
+
+/* Size BAR i; returns how many BAR slots it used (2 for a 64-bit BAR). */
+static int size_bar(struct pci_dev *d, int i)
+{
+	uint8_t off = (uint8_t)(PCI_BAR0 + 4 * i);
+	uint32_t lo = pci_read32(d, off), mask, hi = 0, hmask = 0xFFFFFFFF;
+	struct pci_bar *b = &d->bar[i];
+
+	pci_write32(d, off, 0xFFFFFFFF);
+	mask = pci_read32(d, off);
+	pci_write32(d, off, lo);
+	if (mask == 0 || mask == 0xFFFFFFFF)
+		return 1;			/* unimplemented */
+	if (lo & 1) {
+		b->type = BAR_IO;
+		b->base = lo & ~3u;
+		b->size = (uint16_t)(~(mask & ~3u) + 1);
+		return 1;
+	}
+	b->type = ((lo >> 1) & 3) == 2 ? BAR_MEM64 : BAR_MEM32;
+	b->prefetchable = (lo >> 3) & 1;
+	if (b->type == BAR_MEM64 && i < 5) {
+		hi = pci_read32(d, off + 4);
+		pci_write32(d, off + 4, 0xFFFFFFFF);
+		hmask = pci_read32(d, off + 4);
+		pci_write32(d, off + 4, hi);
+	}
+	b->base = ((uint64_t)hi << 32) | (lo & ~0xFu);
+	b->size = ~(((uint64_t)hmask << 32) | (mask & ~0xFu)) + 1;
+	return b->type == BAR_MEM64 ? 2 : 1;
+}
+
+static void read_bars(struct pci_dev *d, int nbars)
+{
+	uint32_t cmd = pci_read32(d, PCI_COMMAND);
+
+	pci_write32(d, PCI_COMMAND, cmd & ~(uint32_t)(PCI_CMD_IO | PCI_CMD_MEMORY));
+	for (int i = 0; i < nbars; i += size_bar(d, i))
+		;
+	pci_write32(d, PCI_COMMAND, cmd);
+}
+
+static void print_dev(const struct pci_dev *d)
+{
+	static const char *const type[] = { "", "io", "mem32", "mem64" };
+
+	printf("pci: %02x:%02x.%x %04x:%04x class %06lx",
+	       d->bus, d->dev, d->fn, d->vendor, d->device,
+	       (unsigned long)(d->class_rev >> 8));
+	if (d->irq_pin)
+		printf(" irq %u pin %c", d->irq_line, 'A' + d->irq_pin - 1);
+	printf("\n");
+	for (int i = 0; i < 6; i++)
+		if (d->bar[i].type != BAR_NONE)
+			printf("pci:          bar%d %-5s %#010llx size %#llx%s\n", i,
+			       type[d->bar[i].type], (unsigned long long)d->bar[i].base,
+			       (unsigned long long)d->bar[i].size,
+			       d->bar[i].prefetchable ? " prefetchable" : "");
+}
+
+static void scan_bus(uint8_t bus);
+
+static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	uint32_t id = cfg_read(bus, dev, fn, PCI_VENDOR_ID);
+	uint32_t hdr = (cfg_read(bus, dev, fn, PCI_HEADER_TYPE & 0xFC) >> 16) & 0x7F;
+	uint32_t irq = cfg_read(bus, dev, fn, PCI_INTERRUPT_LINE);
+	struct pci_dev *d;
+
+	if (pci.ndev == PCI_MAX_DEVICES) {
+		printf("pci: more than %d functions, ignoring %02x:%02x.%x\n",
+		       PCI_MAX_DEVICES, bus, dev, fn);
+		return;
+	}
+	d = &pci.dev[pci.ndev++];
+	memset(d, 0, sizeof(*d));
+	d->bus = bus, d->dev = dev, d->fn = fn;
+	d->vendor = (uint16_t)id;
+	d->device = (uint16_t)(id >> 16);
+	d->class_rev = cfg_read(bus, dev, fn, PCI_CLASS_REV);
+	d->irq_line = (uint8_t)irq;
+	d->irq_pin = (uint8_t)(irq >> 8);
+	read_bars(d, hdr == 0 ? 6 : hdr == 1 ? 2 : 0);
+	print_dev(d);
+
+	if (hdr == 1 && (d->class_rev >> 16) == CLASS_BRIDGE_PCI)
+		scan_bus((uint8_t)(pci_read32(d, PCI_SECONDARY_BUS & 0xFC) >> 8));
+}
+
+static void scan_bus(uint8_t bus)
+{
+	for (uint8_t dev = 0; dev < 32; dev++) {
+		uint32_t hdr;
+		uint8_t nfn;
+
+		if ((uint16_t)cfg_read(bus, dev, 0, PCI_VENDOR_ID) == 0xFFFF)
+			continue;
+		hdr = cfg_read(bus, dev, 0, PCI_HEADER_TYPE & 0xFC) >> 16;
+		nfn = (hdr & PCI_HEADER_MULTIFN) ? 8 : 1;
+		for (uint8_t fn = 0; fn < nfn; fn++)
+			if ((uint16_t)cfg_read(bus, dev, fn, PCI_VENDOR_ID) != 0xFFFF)
+				add_function(bus, dev, fn);
+	}
+}
+
+void pci_init(void)
+{
+	pci.ndev = 0;
+	scan_bus(0);
+	printf("pci: %d functions\n", pci.ndev);
+}
+
+struct pci_dev *pci_find(uint16_t vendor, uint16_t device)
+{
+	for (int i = 0; i < pci.ndev; i++)
+		if (pci.dev[i].vendor == vendor && pci.dev[i].device == device)
+			return &pci.dev[i];
+	return NULL;
+}
+
+void pci_enable_mmio_dma(const struct pci_dev *d)
+{
+	uint32_t cmd = pci_read32(d, PCI_COMMAND) & 0xFFFF;
+
+	cmd |= PCI_CMD_MEMORY | PCI_CMD_BUS_MASTER;
+	cmd &= ~(uint32_t)PCI_CMD_INTX_DISABLE;
+	pci_write32(d, PCI_COMMAND, cmd);	/* the status half is write-1-to-clear */
+}

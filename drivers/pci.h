@@ -1,0 +1,61 @@
+/*
+ * drivers/pci.h - PCI configuration space and the devices found on the bus.
+ */
+#ifndef PCI_H
+#define PCI_H
+
+#include <stdint.h>
+
+#define PCI_MAX_DEVICES	32
+
+/* Configuration space offsets (PCI Local Bus Specification 3.0, 6.1). */
+#define PCI_VENDOR_ID		0x00
+#define PCI_COMMAND		0x04
+#define   PCI_CMD_IO		0x0001
+#define   PCI_CMD_MEMORY	0x0002
+#define   PCI_CMD_BUS_MASTER	0x0004
+#define   PCI_CMD_INTX_DISABLE	0x0400
+#define PCI_CLASS_REV		0x08
+#define PCI_HEADER_TYPE		0x0E
+#define   PCI_HEADER_MULTIFN	0x80
+#define PCI_BAR0		0x10
+#define PCI_SECONDARY_BUS	0x19	/* type 1 (bridge) header */
+#define PCI_INTERRUPT_LINE	0x3C
+#define PCI_INTERRUPT_PIN	0x3D
+
+enum pci_bar_type {
+	BAR_NONE,
+	BAR_IO,
+	BAR_MEM32,
+	BAR_MEM64,
+};
+
+struct pci_bar {
+	enum pci_bar_type type;
+	uint64_t base;
+	uint64_t size;
+	int prefetchable;
+};
+
+struct pci_dev {
+	uint8_t bus, dev, fn;
+	uint16_t vendor, device;
+	uint32_t class_rev;		/* class, subclass, prog-if, revision */
+	uint8_t irq_line;		/* as the firmware routed it (ISA IRQ) */
+	uint8_t irq_pin;		/* 1 = INTA# ... 4 = INTD#, 0 = none */
+	struct pci_bar bar[6];
+};
+
+/* Scan every bus reachable from bus 0 and print what is there. */
+void pci_init(void);
+
+/* The first device with this vendor and device ID, or NULL. */
+struct pci_dev *pci_find(uint16_t vendor, uint16_t device);
+
+uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
+void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
+
+/* Turn on memory decoding and bus mastering (DMA); INTx stays enabled. */
+void pci_enable_mmio_dma(const struct pci_dev *d);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * kernel/apic.h - interrupt controllers: the 8259 PIC (masked), the local
+ * APIC and the IOAPIC, and routing a device's interrupt line to a handler.
+ */
+#ifndef APIC_H
+#define APIC_H
+
+#include <stdint.h>
+
+#include "kernel/trap.h"
+
+void apic_init(void);
+void lapic_eoi(void);
+void pic_spurious(int irq);
+
+/*
+ * Route ISA/PCI interrupt line `line` (as the PCI Interrupt Line register
+ * or the ISA bus numbers it) through the IOAPIC to fn.  pci: the device is
+ * on PCI, so the bus default is level-triggered, active low; an ACPI
+ * override says otherwise.  Prints the route; returns the vector, or -1.
+ */
+int irq_attach(int line, int pci, irq_handler_t fn, void *arg);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * kernel/main.c - the boot order, at a glance.
+ */
+#include <stdio.h>
+
+#include "drivers/pci.h"
+#include "kernel/apic.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "kernel/mem.h"
+#include "kernel/param.h"
+#include "kernel/time.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+
+static struct config cfg;
+
+static void parse_cmdline(void)
+{
+	char err[CMDLINE_ERR_MAX];
+
+	printf("cmdline: %s\n", bootinfo_args());
+	if (cmdline_parse(bootinfo_args(), &cfg, err, sizeof(err)) < 0) {
+		printf("@error cmdline: %s\n", err);
+		kernel_exit(EXIT_CMDLINE);
+	}
+}
+
+/* fault=pf|ud|de: take a CPU exception on purpose, to test the panic path. */
+static void debug_fault(enum debug_fault f)
+{
+	switch (f) {
+	case FAULT_PF:
+		printf("debug: reading 0x100000000, above the identity map\n");
+		(void)*(volatile uint64_t *)0x100000000ULL;
+		break;
+	case FAULT_UD:
+		__asm__ volatile("ud2");
+		break;
+	case FAULT_DE:
+		__asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx" : : : "eax", "ecx", "edx");
+		break;
+	case FAULT_NONE:
+		break;
+	}
+}
+
+void kmain(uint32_t magic, uint32_t info)
+{
+	console_init();
+	trap_init();
+	bootinfo_init(magic, info);
+	setvbuf(stdout, NULL, _IONBF, 0);	/* console order = program order */
+	printf("unikernel %s, loaded by %s\n", KERNEL_VERSION, bootinfo.loader);
+	mem_init();
+	parse_cmdline();
+	time_init();
+	apic_init();
+	irq_enable();
+	debug_fault(cfg.fault);
+	pci_init();
+
+	printf("no supported NIC (e1000 8086:100e, 8086:100c or 8086:100f)\n");
+	kernel_exit(EXIT_NO_NIC);
+}
