@@ -62,7 +62,7 @@ static int parse_u64(struct span s, uint64_t max, uint64_t *out)
 	for (size_t i = 0; i < s.n; i++) {
 		unsigned d = (unsigned)(s.p[i] - '0');
 
-		if (d > 9 || v > (max - d) / 10)
+		if (d > 9 || d > max || v > (max - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}
@@ -123,6 +123,20 @@ static int split(struct span s, char c, struct span *a, struct span *b)
 	return 0;
 }
 
+static int check_host_address(struct parser *ps)
+{
+	const struct config *c = ps->cfg;
+	uint32_t mask = ~0u << (32 - c->prefix);	/* prefix is 1..32 */
+	uint32_t host = c->ip & ~mask;
+	char net[16];
+
+	if (c->prefix > 30 || (host != 0 && host != ~mask))
+		return 0;
+	ipv4_format(c->ip & mask, net);
+	return fail(ps, "the network or broadcast address of %s/%u", net,
+		    (unsigned)c->prefix);
+}
+
 static int parse_ip_prefix(struct parser *ps, struct span v)
 {
 	struct span addr, len;
@@ -135,7 +149,7 @@ static int parse_ip_prefix(struct parser *ps, struct span v)
 	if (parse_u64(len, 32, &prefix) < 0 || prefix < 1)
 		return fail(ps, "prefix '%.*s' is out of range (1 to 32)", (int)len.n, len.p);
 	ps->cfg->prefix = (uint8_t)prefix;
-	return 0;
+	return check_host_address(ps);
 }
 
 static int parse_dst(struct parser *ps, struct span v)
@@ -150,6 +164,16 @@ static int parse_dst(struct parser *ps, struct span v)
 	if (parse_u64(port, 65535, &p) < 0 || p < 1)
 		return fail(ps, "port '%.*s' is out of range (1 to 65535)", (int)port.n, port.p);
 	ps->cfg->dst_port = (uint16_t)p;
+	return 0;
+}
+
+/* Descriptor counts: the ring's byte length must be a multiple of 128. */
+static int parse_ring(struct parser *ps, struct span v, uint32_t *out)
+{
+	if (parse_num(ps, v, 8, 4096, out) < 0)
+		return -1;
+	if (*out % 8)
+		return fail(ps, "%u is not a multiple of 8", (unsigned)*out);
 	return 0;
 }
 
@@ -193,8 +217,8 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 	case K_BATCH:	return parse_num(ps, v, 1, 64, &c->batch);
 	case K_RATE:	return parse_num(ps, v, 0, 100000000, &c->rate);
 	case K_TRACE:	r = parse_num(ps, v, 0, 1, &u); c->trace = (int)u; return r;
-	case K_TXRING:	return parse_num(ps, v, 8, 4096, &c->txring);
-	case K_RXRING:	return parse_num(ps, v, 8, 4096, &c->rxring);
+	case K_TXRING:	return parse_ring(ps, v, &c->txring);
+	case K_RXRING:	return parse_ring(ps, v, &c->rxring);
 	case K_NKEYS:	break;
 	}
 	return -1;
@@ -216,39 +240,26 @@ static void set_defaults(struct config *c)
 	c->rxring = 256;
 }
 
-static int fail_key(struct parser *ps, const char *key, const char *reason)
-{
-	ps->key = key;
-	return fail(ps, "%s", reason);
-}
-
 /* Checks that need more than one key, once all are read. */
 static int check_whole(struct parser *ps)
 {
 	const struct config *c = ps->cfg;
 	uint32_t mask = ~0u << (32 - c->prefix);	/* prefix is 1..32 */
-	uint32_t host = c->ip & ~mask;
-	char net[16], reason[64];
+	char net[16];
 
-	ipv4_format(c->ip & mask, net);
-	if (c->txring % 8)
-		return fail_key(ps, "txring", "not a multiple of 8");
-	if (c->rxring % 8)
-		return fail_key(ps, "rxring", "not a multiple of 8");
-	if (c->prefix <= 30 && (host == 0 || host == ~mask)) {
-		snprintf(reason, sizeof(reason), "the network or broadcast address of %s/%u",
-			 net, (unsigned)c->prefix);
-		return fail_key(ps, "ip", reason);
-	}
 	if (c->gw && ((c->gw ^ c->ip) & mask)) {
-		snprintf(reason, sizeof(reason), "not on the local network %s/%u",
-			 net, (unsigned)c->prefix);
-		return fail_key(ps, "gw", reason);
+		ipv4_format(c->ip & mask, net);
+		ps->key = "gw";
+		return fail(ps, "not on the local network %s/%u", net, (unsigned)c->prefix);
 	}
-	if (c->gw && c->gw == c->ip)
-		return fail_key(ps, "gw", "our own address");
-	if (c->dst_ip == c->ip)
-		return fail_key(ps, "dst", "our own address");
+	if (c->gw && c->gw == c->ip) {
+		ps->key = "gw";
+		return fail(ps, "our own address");
+	}
+	if (c->dst_ip == c->ip) {
+		ps->key = "dst";
+		return fail(ps, "our own address");
+	}
 	return 0;
 }
 

@@ -27,7 +27,7 @@ def test_kernel_boots_and_finds_no_nic():
     ("count=1 count=2", "@error cmdline: count: given twice"),
     ("ip=192.0.2.2/33", "@error cmdline: ip: prefix '33' is out of range"),
     ("dst=192.0.2.1.7:9000", "@error cmdline: dst: '192.0.2.1.7' is not an IPv4"),
-    ("txring=12", "@error cmdline: txring: not a multiple of 8"),
+    ("txring=12", "@error cmdline: txring: 12 is not a multiple of 8"),
     ("size", "@error cmdline: size: missing '='"),
 ])
 def test_bad_cmdline_exits_5_before_anything_else(args, message):
