@@ -38,13 +38,16 @@ KOBJS := \
 	kernel/time.o \
 	kernel/cmdline.o \
 	kernel/syscalls.o \
-	drivers/pci.o
+	drivers/pci.o \
+	drivers/e1000.o \
+	drivers/e1000_ring.o \
+	net/rawtest.o
 
 KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 
 # Host unit tests (cmocka): each test_X links the modules it tests.
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined
-UNIT_TESTS := test_cmdline
+UNIT_TESTS := test_cmdline test_e1000_ring
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 .PHONY: all iso run test unit gdb deps clean distclean
@@ -85,6 +88,10 @@ iso: $(BUILD)/unikernel.iso
 $(BUILD)/unit/test_cmdline: tests/unit/test_cmdline.c kernel/cmdline.c kernel/cmdline.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_cmdline.c kernel/cmdline.c -lcmocka
+
+$(BUILD)/unit/test_e1000_ring: tests/unit/test_e1000_ring.c drivers/e1000_ring.c drivers/e1000.h drivers/e1000_regs.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_e1000_ring.c drivers/e1000_ring.c -lcmocka
 
 unit: $(UNIT_BINS)
 

@@ -13,6 +13,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
 #include "kernel/param.h"
+#include "kernel/time.h"
 #include "kernel/x86.h"
 
 #define PIC1_CMD	0x20
@@ -32,6 +33,11 @@
 #define LAPIC_LVT_LINT0	0x350
 #define LAPIC_LVT_ERR	0x370
 #define   LVT_MASKED	0x10000
+#define LAPIC_TIMER_INIT 0x380	/* initial count; writing it starts the timer */
+#define LAPIC_TIMER_CUR	0x390	/* current count */
+#define LAPIC_TIMER_DIV	0x3E0
+#define   TIMER_DIV_16	0x3
+#define TIMER_CALIB_US	10000
 
 /* IOAPIC: index/data pair, then the registers behind them (82093AA 3.1). */
 #define IOREGSEL	0x00
@@ -46,6 +52,7 @@ static struct {
 	struct acpi_info acpi;	/* where everything is */
 	volatile uint32_t *lapic;
 	int next_vector;	/* next free device vector */
+	uint64_t timer_per_ms;	/* LAPIC timer ticks per millisecond */
 } apic;
 
 static void lapic_write(uint32_t reg, uint32_t v)
@@ -110,6 +117,43 @@ static void ioapic_mask_all(const struct acpi_ioapic *io)
 	}
 }
 
+static void timer_expired(void *arg)
+{
+	(void)arg;		/* it only had to end a hlt */
+}
+
+/* The LAPIC timer's rate is the bus clock's, unknown: measure it on the TSC. */
+static void lapic_timer_init(void)
+{
+	uint32_t left;
+
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFF);
+	delay_us(TIMER_CALIB_US);
+	left = lapic_read(LAPIC_TIMER_CUR);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	apic.timer_per_ms = (0xFFFFFFFFu - left) / (TIMER_CALIB_US / 1000);
+	if (apic.timer_per_ms == 0)
+		panic("LAPIC timer does not count");
+	trap_set_handler(VEC_TIMER, timer_expired, 0);
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);	/* one-shot, unmasked */
+}
+
+void idle_wait_us(uint64_t us)
+{
+	uint64_t ticks = us * apic.timer_per_ms / 1000;
+
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xFFFFFFFF)
+		ticks = 0xFFFFFFFF;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)ticks);
+	wait_for_interrupt();		/* sti; hlt: no wake-up can be missed */
+	irq_disable();
+	lapic_write(LAPIC_TIMER_INIT, 0);	/* stop it if something else woke us */
+}
+
 void apic_init(void)
 {
 	if (acpi_init(&apic.acpi) < 0)
@@ -129,10 +173,12 @@ void apic_init(void)
 		ioapic_mask_all(&apic.acpi.ioapic[i]);
 	}
 	apic.next_vector = VEC_IRQ_BASE;
+	lapic_timer_init();
 	printf("apic: %d cpu, lapic at 0x%08x id %u, ioapic at 0x%08x (gsi %u+), "
-	       "8259 masked\n", apic.acpi.ncpus, (unsigned)apic.acpi.lapic_phys,
+	       "timer %llu kHz, 8259 masked\n", apic.acpi.ncpus, (unsigned)apic.acpi.lapic_phys,
 	       (unsigned)(lapic_read(LAPIC_ID) >> 24),
-	       (unsigned)apic.acpi.ioapic[0].phys, (unsigned)apic.acpi.ioapic[0].gsi_base);
+	       (unsigned)apic.acpi.ioapic[0].phys, (unsigned)apic.acpi.ioapic[0].gsi_base,
+	       (unsigned long long)apic.timer_per_ms);
 }
 
 void lapic_eoi(void)

@@ -19,6 +19,14 @@ void pic_spurious(int irq);
  * on PCI, so the bus default is level-triggered, active low; an ACPI
  * override says otherwise.  Prints the route; returns the vector, or -1.
  */
+/*
+ * Sleep until an interrupt, or until us microseconds pass (the LAPIC
+ * timer's one-shot), whichever comes first.  Call with interrupts
+ * disabled, having checked that there is something to wait for; returns
+ * with them disabled again, after the handler ran.
+ */
+void idle_wait_us(uint64_t us);
+
 int irq_attach(int line, int pci, irq_handler_t fn, void *arg);
 
 #endif

@@ -190,7 +190,7 @@ static int parse_word(struct parser *ps, struct span v, const char *const *words
 
 static int parse_value(struct parser *ps, enum key k, struct span v)
 {
-	static const char *const modes[] = { "send", "echo", "idle" };
+	static const char *const modes[] = { "send", "echo", "idle", "raw" };
 	static const char *const faults[] = { "none", "pf", "ud", "de" };
 	struct config *c = ps->cfg;
 	uint32_t u = 0;
@@ -204,7 +204,7 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 			return fail(ps, "'%.*s' is not an IPv4 address", (int)v.n, v.p);
 		return 0;
 	case K_MODE:
-		r = parse_word(ps, v, modes, 3, &w);
+		r = parse_word(ps, v, modes, 4, &w);
 		c->mode = (enum app_mode)w;
 		return r;
 	case K_FAULT:

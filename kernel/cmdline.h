@@ -15,6 +15,7 @@ enum app_mode {
 	MODE_SEND,	/* send `count` datagrams, then stop */
 	MODE_ECHO,	/* echo datagrams to sport until `count` replies */
 	MODE_IDLE,	/* answer ARP and ping only, forever */
+	MODE_RAW,	/* driver self-test: raw Ethernet frames, no IP */
 };
 
 enum debug_fault {

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include "drivers/e1000.h"
 #include "drivers/pci.h"
 #include "kernel/apic.h"
 #include "kernel/bootinfo.h"
@@ -14,6 +15,7 @@
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "net/rawtest.h"
 
 static struct config cfg;
 
@@ -49,6 +51,8 @@ static void debug_fault(enum debug_fault f)
 
 void kmain(uint32_t magic, uint32_t info)
 {
+	struct e1000 *nic;
+
 	console_init();
 	trap_init();
 	bootinfo_init(magic, info);
@@ -61,7 +65,13 @@ void kmain(uint32_t magic, uint32_t info)
 	irq_enable();
 	debug_fault(cfg.fault);
 	pci_init();
-
-	printf("no supported NIC (e1000 8086:100e, 8086:100c or 8086:100f)\n");
-	kernel_exit(EXIT_NO_NIC);
+	nic = e1000_attach(cfg.txring, cfg.rxring);
+	if (!nic) {
+		printf("no supported NIC (e1000 8086:100e, 8086:100c or 8086:100f)\n");
+		kernel_exit(EXIT_NO_NIC);
+	}
+	if (cfg.mode == MODE_RAW)
+		kernel_exit(rawtest_run(nic, &cfg));
+	printf("mode %d: not written yet\n", cfg.mode);
+	kernel_exit(EXIT_FAILED);
 }

@@ -7,6 +7,8 @@ network namespace (see netns.py).
 import os
 import re
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -89,3 +91,59 @@ def _probe_kvm():
     if b.status is None:
         why = "the kernel did not finish within 60 s under KVM"
     return False, f"KVM cannot run this kernel here (status {b.status}: {why})"
+
+
+def tap_nic(model="e1000", mac="02:00:00:00:00:42", tap="tap0", extra=""):
+    """QEMU arguments for one e1000 on the namespace's tap."""
+    return ["-netdev", f"tap,id=n0,ifname={tap},script=no,downscript=no",
+            "-device", f"{model},netdev=n0,mac={mac}{extra}"]
+
+
+class Running:
+    """A kernel booted in the background, its serial output read as it comes."""
+
+    def __init__(self, ns, args, net, timeout=120, **kw):
+        self.deadline = time.time() + timeout
+        self.proc = ns.popen(*qemu_cmd(args, net=net, **kw), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.out = []
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            with self.cond:
+                self.out.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_for(self, prefix, timeout=60):
+        """Wait until a line starting with prefix appears; return it."""
+        end = min(self.deadline, time.time() + timeout)
+        with self.cond:
+            while True:
+                for line in self.out:
+                    if line.startswith(prefix):
+                        return line
+                if self.proc.poll() is not None and not self.reader.is_alive():
+                    raise AssertionError(f"QEMU exited before {prefix!r}:\n" +
+                                         "\n".join(self.out))
+                left = end - time.time()
+                if left <= 0:
+                    raise AssertionError(f"no {prefix!r} in time:\n" + "\n".join(self.out))
+                self.cond.wait(min(left, 0.5))
+
+    def finish(self):
+        """Wait for QEMU to exit; return a Boot."""
+        try:
+            self.proc.wait(timeout=max(1, self.deadline - time.time()))
+            status = self.proc.returncode
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            status = None
+        self.reader.join(timeout=5)
+        err = self.proc.stderr.read().decode("utf-8", "replace")
+        return Boot(status, "\n".join(self.out) + "\n", err)

@@ -1,0 +1,124 @@
+/*
+ * drivers/e1000.h - the Intel 8254x (e1000) driver: one NIC, one TX ring,
+ * one RX ring, interrupts through the IOAPIC.
+ *
+ * Transmit: e1000_tx_post() puts one frame of 1..E1000_MAX_SEGS segments on
+ * the ring (the segments are the caller's memory: zero-copy gather);
+ * e1000_tx_kick() hands everything posted to the NIC with one TDT write.
+ * When the NIC has sent a frame, reclaim calls tx_done(cookie) for it, in
+ * the interrupt handler, or in e1000_tx_reclaim() for a caller that polls.
+ *
+ * Receive: every good frame goes to rx_handler in the interrupt handler,
+ * and its buffer goes back to the NIC when the handler returns.
+ *
+ * Every function here runs with interrupts disabled: the interrupt handler
+ * is the other user of the rings, and on one CPU that is the whole lock.
+ */
+#ifndef E1000_H
+#define E1000_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drivers/e1000_regs.h"
+
+#define E1000_MAX_SEGS		16	/* descriptors one frame may use */
+#define E1000_TX_HDR_SIZE	128	/* per-slot header buffer, 2 cache lines */
+#define E1000_MIN_FRAME		60	/* Ethernet minimum without the FCS */
+#define E1000_MAX_FRAME		1514	/* without the FCS; no jumbo frames */
+
+struct e1000_seg {
+	const void *addr;
+	uint32_t len;
+};
+
+typedef void (*e1000_tx_done_t)(void *arg, void *cookie);
+typedef void (*e1000_rx_handler_t)(void *arg, const uint8_t *frame, uint32_t len);
+
+/* Counters: the MAC's (clear-on-read, accumulated) and the driver's own. */
+struct e1000_stats {
+	uint64_t gptc, gprc;		/* good packets sent / received (MAC) */
+	uint64_t gotc, gorc;		/* good octets sent / received (MAC) */
+	uint64_t tpt, tpr;		/* total packets sent / received (MAC) */
+	uint64_t mpc, rnbc, crcerrs;	/* missed, no buffer, CRC errors (MAC) */
+	uint64_t tx_posted;		/* frames put on the ring */
+	uint64_t tx_done;		/* frames the NIC reported done */
+	uint64_t tx_kicks;		/* TDT writes */
+	uint64_t rx_frames;		/* frames handed to rx_handler */
+	uint64_t rx_errors;		/* frames dropped: error bits, or no EOP */
+	uint64_t rx_overruns;		/* RXO interrupts */
+	uint64_t irqs;			/* interrupts that were ours */
+};
+
+/* Driver bookkeeping for one TX slot; meaningful at a frame's first slot. */
+struct e1000_tx_slot {
+	uint16_t nseg;		/* descriptors the frame uses */
+	void *cookie;		/* handed to tx_done on completion */
+};
+
+/*
+ * The driver's state.  Ring ownership, as the manual's 3.2.6/3.4 have it:
+ *   TX: slots [tx_clean, tx_tail) hold frames posted and not yet reclaimed
+ *       (the NIC's, once TDT has passed them); [tx_tail, tx_clean - 1) are
+ *       free for the driver.  One slot stays empty so full != empty.
+ *   RX: the NIC owns [RDH, RDT); rx_next is the oldest slot it may have
+ *       filled; the driver owns [rx_next, RDT] until it gives them back.
+ */
+struct e1000 {
+	volatile uint32_t *regs;	/* BAR0, mapped uncached */
+	const char *model;		/* "82540EM" ... */
+	uint16_t device;		/* PCI device ID */
+	uint8_t mac[6];
+	int irq;			/* interrupt line (ISA IRQ number) */
+	int link_up;			/* STATUS.LU, as the last LSC left it */
+
+	struct e1000_tx_desc *tx_ring;
+	uint32_t tx_count;		/* descriptors */
+	uint32_t tx_tail;		/* mirrors TDT: next slot to fill */
+	uint32_t tx_clean;		/* next slot to reclaim */
+	struct e1000_tx_slot *tx_slot;	/* tx_count entries */
+	uint8_t (*tx_hdr)[E1000_TX_HDR_SIZE];	/* tx_count header buffers */
+	e1000_tx_done_t tx_done;
+	void *tx_done_arg;
+
+	struct e1000_rx_desc *rx_ring;
+	uint32_t rx_count;
+	uint32_t rx_next;		/* next slot the NIC will have filled */
+	int rx_skip;			/* dropping the rest of a multi-buffer frame */
+	uint8_t *rx_buf;		/* rx_count buffers of E1000_RX_BUF_SIZE */
+	e1000_rx_handler_t rx_handler;
+	void *rx_arg;
+
+	struct e1000_stats stats;
+};
+
+/* Find a supported NIC on PCI and bring it up; NULL if there is none. */
+struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring);
+
+void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg);
+void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg);
+
+/* Ring set-up and the fast path (drivers/e1000_ring.c). */
+int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring);
+void e1000_ring_program(struct e1000 *nic);
+uint32_t e1000_tx_free(const struct e1000 *nic);
+uint8_t *e1000_tx_hdr_next(struct e1000 *nic);
+int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
+void e1000_tx_kick(struct e1000 *nic);
+uint32_t e1000_tx_reclaim(struct e1000 *nic);
+uint32_t e1000_rx_poll(struct e1000 *nic);
+
+/* Accumulate the MAC's statistics counters and print "@stats ...". */
+void e1000_stats_print(struct e1000 *nic);
+
+static inline uint32_t e1000_read(const struct e1000 *nic, uint32_t reg)
+{
+	return nic->regs[reg / 4];
+}
+
+static inline void e1000_write(struct e1000 *nic, uint32_t reg, uint32_t v)
+{
+	nic->regs[reg / 4] = v;
+}
+
+#endif

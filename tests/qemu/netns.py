@@ -1,0 +1,85 @@
+"""A network namespace of the test's own, with a tap in it.
+
+Everything a network test starts runs inside it (`ip netns exec`): QEMU,
+tcpdump, scapy, the host receiver.  The host end of the tap is 192.0.2.1/24
+(TEST-NET-1).  The namespace is deleted on exit, whatever happened, and
+only the processes started here are ended, by PID.
+"""
+import itertools
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+_serial = itertools.count()
+
+
+def need_root():
+    if os.geteuid() != 0:
+        pytest.skip("needs root: network namespaces and taps (run make test as root)")
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+class NetNS:
+    def __init__(self, tap="tap0", host_ip="192.0.2.1/24"):
+        self.name = f"uk-{os.getpid()}-{next(_serial)}"
+        self.tap = tap
+        self.host_ip = host_ip
+        self.procs = []
+
+    def __enter__(self):
+        sh("ip", "netns", "add", self.name)
+        try:
+            self.run("ip", "link", "set", "lo", "up")
+            self.run("ip", "tuntap", "add", "dev", self.tap, "mode", "tap")
+            # No IPv6 chatter (router solicitations, MLD) in the captures.
+            self.run("sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1")
+            self.run("ip", "addr", "add", self.host_ip, "dev", self.tap)
+            self.run("ip", "link", "set", self.tap, "up")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def cmd(self, *cmd):
+        return ["ip", "netns", "exec", self.name] + list(cmd)
+
+    def run(self, *cmd, **kw):
+        return sh(*self.cmd(*cmd), **kw)
+
+    def popen(self, *cmd, **kw):
+        p = subprocess.Popen(self.cmd(*cmd), **kw)
+        self.procs.append(p)
+        return p
+
+    def capture(self, path, bpf=""):
+        """Start tcpdump on the tap into path; returns once it is listening."""
+        p = self.popen("tcpdump", "-i", self.tap, "-U", "-n", "-w", path,
+                       *([bpf] if bpf else []),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        line = p.stderr.readline().decode()      # "tcpdump: listening on ..."
+        if "listening" not in line:
+            raise RuntimeError(f"tcpdump did not start: {line}")
+        return p
+
+    def stop(self, p):
+        """End one of our processes (tcpdump flushes its file on SIGTERM)."""
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+        time.sleep(0.1)

@@ -1,0 +1,41 @@
+"""The raw self-test frames of net/rawtest.c, rebuilt independently, and a
+command-line injector: rawframes.py IFACE DST_MAC COUNT sends COUNT frames
+of that format to DST_MAC on IFACE (run inside the test's namespace)."""
+import random
+import sys
+
+ETHERTYPE = 0x88B5
+MIN_FRAME, MAX_FRAME = 60, 1514
+
+
+def frame_len(k):
+    if k == 0:
+        return MIN_FRAME
+    if k == 1:
+        return MAX_FRAME
+    return MIN_FRAME + k * 181 % (MAX_FRAME - MIN_FRAME + 1)
+
+
+def frame(k, src, dst=b"\xff" * 6, length=None):
+    """Frame k: dst, src, 0x88B5, k as 4 bytes big-endian, then (k + i) & 0xff."""
+    length = frame_len(k) if length is None else length
+    head = dst + src + ETHERTYPE.to_bytes(2, "big") + k.to_bytes(4, "big")
+    return head + bytes((k + i) & 0xFF for i in range(18, length))
+
+
+def mac_bytes(mac):
+    return bytes(int(x, 16) for x in mac.split(":"))
+
+
+def main(iface, dst, count):
+    from scapy.all import conf, sendp   # slow import: only where needed
+    conf.verb = 0
+    rng = random.Random(7)
+    src = mac_bytes("02:00:00:00:00:01")
+    frames = [frame(k, src, mac_bytes(dst), rng.randint(MIN_FRAME, MAX_FRAME))
+              for k in range(count)]
+    sendp(frames, iface=iface)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

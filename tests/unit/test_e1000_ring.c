@@ -1,0 +1,723 @@
+/*
+ * tests/unit/test_e1000_ring.c - host unit tests (cmocka) for the e1000's
+ * descriptor rings, drivers/e1000_ring.c, run against a model of the NIC.
+ *
+ * The model: nic->regs points at a zeroed array the size of BAR0, so the
+ * driver's TDT/RDT stores land in plain memory.  Descriptor and buffer
+ * addresses are host pointers (the kernel is identity-mapped, so the
+ * driver's dma_addr is the pointer value), and the model "DMAs" through
+ * them.  nic_model_tx() plays the transmit side (TDH..TDT, gather, DD where
+ * RS asks for it, manual 3.3/3.4); nic_model_rx() plays the receive side
+ * (one frame into the buffer at RDH, refused when RDH == RDT, 3.2).  The
+ * model finds the rings through TDBAL/TDBAH/TDLEN and RDBAL/RDBAH/RDLEN,
+ * as the NIC does, so it also checks what e1000_ring_program wrote.
+ *
+ * Frames are numbered; frame i's byte at offset k is pattern(i, k), and its
+ * cookie is cookie(i), so every check is "this frame, these bytes, once".
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "drivers/e1000.h"
+
+#define BAR0_SIZE	0x20000
+#define MAX_FRAMES	4096	/* frames the model and the recorders keep */
+#define SEG_GAP		16	/* poison bytes between a frame's segments */
+#define POISON		0xEE
+
+/* ---- The test's NIC: one at a time, freed by the teardown ---------------- */
+
+static uint32_t bar0[BAR0_SIZE / 4];
+static struct e1000 the_nic;
+
+/* What the model NIC has sent, in order. */
+static struct {
+	struct sent_frame {
+		uint32_t len;
+		uint32_t ndesc;		/* descriptors it took */
+		uint8_t data[E1000_MAX_FRAME];
+	} sent[MAX_FRAMES];
+	uint32_t nsent;
+	uint32_t rx_overruns;		/* frames refused: no buffer (RDH == RDT) */
+} model;
+
+/* What the driver reported: tx_done cookies and rx_handler frames, in order. */
+static struct {
+	void *cookie[MAX_FRAMES];
+	uint32_t n;
+} done;
+
+static struct {
+	uint32_t len[256];
+	uint8_t data[256][E1000_RX_BUF_SIZE];
+	uint32_t n;
+} got;
+
+/* Frame memory: frame i's segments live in pool[i % MAX_FRAMES], apart. */
+static uint8_t pool[MAX_FRAMES][E1000_RX_BUF_SIZE + E1000_MAX_SEGS * SEG_GAP];
+
+static uint8_t pattern(uint32_t id, uint32_t off)
+{
+	return (uint8_t)(id * 131u + off * 7u + (off >> 8));
+}
+
+static void *cookie(uint32_t id)
+{
+	return (void *)(uintptr_t)(0x1000u + id);
+}
+
+/* ---- The model NIC: transmit -------------------------------------------- */
+
+static void *dma_ptr(uint64_t addr)
+{
+	return (void *)(uintptr_t)addr;
+}
+
+static struct e1000_tx_desc *model_tx_ring(const struct e1000 *nic, uint32_t *count)
+{
+	uint64_t base = (uint64_t)e1000_read(nic, E1000_TDBAH) << 32 |
+			e1000_read(nic, E1000_TDBAL);
+
+	*count = e1000_read(nic, E1000_TDLEN) / sizeof(struct e1000_tx_desc);
+	return dma_ptr(base);
+}
+
+/* Does a whole frame (up to a descriptor with EOP) lie in [head, TDT)? */
+static int model_tx_frame_ready(const struct e1000 *nic, uint32_t head)
+{
+	uint32_t count, tail = e1000_read(nic, E1000_TDT);
+	const struct e1000_tx_desc *ring = model_tx_ring(nic, &count);
+
+	for (uint32_t i = head; i != tail; i = (i + 1) % count)
+		if (ring[i].cmd & E1000_TXD_CMD_EOP)
+			return 1;
+	return 0;
+}
+
+/* Send the frame at head: gather its bytes, write back DD where RS is set. */
+static uint32_t model_tx_one(struct e1000 *nic, uint32_t head)
+{
+	uint32_t count;
+	struct e1000_tx_desc *ring = model_tx_ring(nic, &count);
+	struct sent_frame *f;
+	int eop;
+
+	assert_true(model.nsent < MAX_FRAMES);
+	f = &model.sent[model.nsent++];
+	f->len = f->ndesc = 0;
+	do {
+		struct e1000_tx_desc *d = &ring[head];
+
+		if (f->len + d->length > E1000_MAX_FRAME)
+			fail_msg("model: frame %u longer than %u bytes", model.nsent - 1,
+				 E1000_MAX_FRAME);
+		memcpy(f->data + f->len, dma_ptr(d->addr), d->length);
+		f->len += d->length;
+		f->ndesc++;
+		eop = d->cmd & E1000_TXD_CMD_EOP;
+		if (d->cmd & E1000_TXD_CMD_RS)
+			d->status |= E1000_TXD_STAT_DD;
+		head = (head + 1) % count;
+	} while (!eop);
+	return head;
+}
+
+/*
+ * The NIC's transmit side: send up to max_frames whole frames from TDH
+ * toward TDT, advancing TDH (wrapping at TDLEN/16).  Returns frames sent.
+ */
+static uint32_t nic_model_tx(struct e1000 *nic, uint32_t max_frames)
+{
+	uint32_t head = e1000_read(nic, E1000_TDH), n = 0;
+
+	while (n < max_frames && model_tx_frame_ready(nic, head)) {
+		head = model_tx_one(nic, head);
+		n++;
+	}
+	e1000_write(nic, E1000_TDH, head);
+	return n;
+}
+
+/* ---- The model NIC: receive --------------------------------------------- */
+
+enum rx_fault {
+	RX_GOOD,
+	RX_CRC_ERROR,	/* errors = CE */
+	RX_NO_EOP,	/* status DD without EOP */
+};
+
+/*
+ * The NIC's receive side: one frame arrives.  If the NIC owns a buffer
+ * (RDH != RDT) the frame goes into the buffer of the descriptor at RDH,
+ * length, errors and status are written back, and RDH advances.  Else the
+ * frame is refused and counted, as the hardware counts RNBC.
+ * Returns 0, or -1 for a refused frame.
+ */
+static int nic_model_rx(struct e1000 *nic, uint32_t id, uint32_t len, enum rx_fault fault)
+{
+	uint64_t base = (uint64_t)e1000_read(nic, E1000_RDBAH) << 32 |
+			e1000_read(nic, E1000_RDBAL);
+	uint32_t count = e1000_read(nic, E1000_RDLEN) / sizeof(struct e1000_rx_desc);
+	uint32_t head = e1000_read(nic, E1000_RDH);
+	struct e1000_rx_desc *d = (struct e1000_rx_desc *)dma_ptr(base) + head;
+	uint8_t *buf = dma_ptr(d->addr);
+
+	if (head == e1000_read(nic, E1000_RDT)) {
+		model.rx_overruns++;
+		return -1;
+	}
+	assert_true(len <= E1000_RX_BUF_SIZE);
+	for (uint32_t k = 0; k < len; k++)
+		buf[k] = pattern(id, k);
+	d->length = (uint16_t)len;
+	d->errors = fault == RX_CRC_ERROR ? 0x01 : 0;
+	d->status = E1000_RXD_STAT_DD | (fault == RX_NO_EOP ? 0 : E1000_RXD_STAT_EOP);
+	e1000_write(nic, E1000_RDH, (head + 1) % count);
+	return 0;
+}
+
+/* ---- The driver's callbacks, recorded ----------------------------------- */
+
+static void record_tx_done(void *arg, void *c)
+{
+	assert_ptr_equal(arg, &done);
+	assert_true(done.n < MAX_FRAMES);
+	done.cookie[done.n++] = c;
+}
+
+static void record_rx(void *arg, const uint8_t *frame, uint32_t len)
+{
+	assert_ptr_equal(arg, &got);
+	assert_true(got.n < 256 && len <= E1000_RX_BUF_SIZE);
+	memcpy(got.data[got.n], frame, len);
+	got.len[got.n++] = len;
+}
+
+/* ---- Set-up and helpers ------------------------------------------------- */
+
+static void nic_free(void)
+{
+	free(the_nic.tx_ring);
+	free(the_nic.tx_slot);
+	free(the_nic.tx_hdr);
+	free(the_nic.rx_ring);
+	free(the_nic.rx_buf);
+	memset(&the_nic, 0, sizeof(the_nic));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	nic_free();
+	return 0;
+}
+
+/* A NIC with the given ring sizes, programmed, callbacks recorded. */
+static struct e1000 *nic_new(uint32_t txring, uint32_t rxring)
+{
+	struct e1000 *nic = &the_nic;
+
+	nic_free();
+	memset(bar0, 0, sizeof(bar0));
+	model.nsent = model.rx_overruns = 0;
+	done.n = got.n = 0;
+	nic->regs = bar0;
+	assert_int_equal(e1000_ring_alloc(nic, txring, rxring), 0);
+	e1000_ring_program(nic);
+	nic->tx_done = record_tx_done;
+	nic->tx_done_arg = &done;
+	nic->rx_handler = record_rx;
+	nic->rx_arg = &got;
+	return nic;
+}
+
+/*
+ * Cut frame id (len bytes of pattern(id)) into nseg segments, SEG_GAP
+ * poison bytes apart in memory; the last takes the remainder.
+ */
+static void make_segs(uint32_t id, uint32_t len, int nseg, struct e1000_seg *seg)
+{
+	uint8_t *p = pool[id % MAX_FRAMES];
+	uint32_t off = 0;
+
+	assert_true(len <= E1000_RX_BUF_SIZE && nseg <= E1000_MAX_SEGS);
+	memset(p, POISON, sizeof(pool[0]));
+	for (int i = 0; i < nseg; i++) {
+		uint32_t n = i == nseg - 1 ? len - off : len / nseg;
+
+		p += SEG_GAP;
+		for (uint32_t k = 0; k < n; k++)
+			p[k] = pattern(id, off + k);
+		seg[i] = (struct e1000_seg){ p, n };
+		p += n;
+		off += n;
+	}
+}
+
+static int post_frame(struct e1000 *nic, uint32_t id, uint32_t len, int nseg)
+{
+	struct e1000_seg seg[E1000_MAX_SEGS];
+
+	make_segs(id, len, nseg, seg);
+	return e1000_tx_post(nic, seg, nseg, cookie(id));
+}
+
+/* The model's sent frame idx is frame id, len bytes, byte for byte. */
+static void assert_sent(uint32_t idx, uint32_t id, uint32_t len)
+{
+	const struct sent_frame *f = &model.sent[idx];
+
+	assert_true(idx < model.nsent);
+	assert_int_equal(f->len, len);
+	for (uint32_t k = 0; k < len; k++)
+		if (f->data[k] != pattern(id, k))
+			fail_msg("sent frame %u (id %u) byte %u: 0x%02x, expected 0x%02x",
+				 idx, id, k, f->data[k], pattern(id, k));
+}
+
+static void assert_got(uint32_t idx, uint32_t id, uint32_t len)
+{
+	assert_true(idx < got.n);
+	assert_int_equal(got.len[idx], len);
+	for (uint32_t k = 0; k < len; k++)
+		if (got.data[idx][k] != pattern(id, k))
+			fail_msg("received frame %u (id %u) byte %u: 0x%02x, expected 0x%02x",
+				 idx, id, k, got.data[idx][k], pattern(id, k));
+}
+
+/* Everything a refused post must leave alone (rings up to 64 slots). */
+struct tx_snapshot {
+	uint32_t tail, clean, tdt;
+	uint64_t posted;
+	struct e1000_tx_desc ring[64];
+	struct e1000_tx_slot slot[64];
+};
+
+static void tx_snapshot(const struct e1000 *nic, struct tx_snapshot *s)
+{
+	assert_true(nic->tx_count <= 64);
+	s->tail = nic->tx_tail;
+	s->clean = nic->tx_clean;
+	s->tdt = e1000_read(nic, E1000_TDT);
+	s->posted = nic->stats.tx_posted;
+	memcpy(s->ring, nic->tx_ring, nic->tx_count * sizeof(s->ring[0]));
+	memcpy(s->slot, nic->tx_slot, nic->tx_count * sizeof(s->slot[0]));
+}
+
+static void assert_tx_unchanged(const struct e1000 *nic, const struct tx_snapshot *s)
+{
+	assert_int_equal(nic->tx_tail, s->tail);
+	assert_int_equal(nic->tx_clean, s->clean);
+	assert_int_equal(e1000_read(nic, E1000_TDT), s->tdt);
+	assert_int_equal(nic->stats.tx_posted, s->posted);
+	assert_memory_equal(nic->tx_ring, s->ring, nic->tx_count * sizeof(s->ring[0]));
+	assert_memory_equal(nic->tx_slot, s->slot, nic->tx_count * sizeof(s->slot[0]));
+}
+
+/* ---- Ring set-up -------------------------------------------------------- */
+
+static void test_ring_program(void **state)
+{
+	static const uint32_t sizes[] = { 8, 16, 24, 4096 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint32_t n = sizes[i];
+		struct e1000 *nic = nic_new(n, n);
+		uintptr_t tx = (uintptr_t)nic->tx_ring, rx = (uintptr_t)nic->rx_ring;
+
+		assert_int_equal(e1000_read(nic, E1000_TDBAL), (uint32_t)tx);
+		assert_int_equal(e1000_read(nic, E1000_TDBAH), (uint32_t)((uint64_t)tx >> 32));
+		assert_int_equal(e1000_read(nic, E1000_TDLEN), n * 16);
+		assert_int_equal(e1000_read(nic, E1000_TDLEN) % E1000_RING_ALIGN, 0);
+		assert_int_equal(e1000_read(nic, E1000_TDH), 0);
+		assert_int_equal(e1000_read(nic, E1000_TDT), 0);
+		assert_int_equal(e1000_read(nic, E1000_RDBAL), (uint32_t)rx);
+		assert_int_equal(e1000_read(nic, E1000_RDBAH), (uint32_t)((uint64_t)rx >> 32));
+		assert_int_equal(e1000_read(nic, E1000_RDLEN), n * 16);
+		assert_int_equal(e1000_read(nic, E1000_RDLEN) % E1000_RING_ALIGN, 0);
+		assert_int_equal(e1000_read(nic, E1000_RDH), 0);
+		assert_int_equal(e1000_read(nic, E1000_RDT), n - 1);
+		assert_int_equal(tx % 16, 0);
+		assert_int_equal(rx % 16, 0);
+	}
+}
+
+/* ---- Transmit ----------------------------------------------------------- */
+
+static void test_tx_one_segment(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	struct e1000_seg seg;
+	const struct e1000_tx_desc *d = &nic->tx_ring[0];
+
+	(void)state;
+	make_segs(0, 60, 1, &seg);
+	assert_int_equal(e1000_tx_post(nic, &seg, 1, cookie(0)), 0);
+	assert_int_equal(d->addr, (uintptr_t)seg.addr);
+	assert_int_equal(d->length, 60);
+	assert_int_equal(d->cmd, E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
+	assert_int_equal(d->status, 0);
+	assert_int_equal(nic->stats.tx_posted, 1);
+
+	assert_int_equal(e1000_read(nic, E1000_TDT), 0);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 0);	/* not kicked yet */
+	e1000_tx_kick(nic);
+	assert_int_equal(e1000_read(nic, E1000_TDT), 1);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 1);
+	assert_sent(0, 0, 60);
+	assert_int_equal(model.sent[0].ndesc, 1);
+}
+
+static void test_tx_many_segments(void **state)
+{
+	static const int nsegs[] = { 2, 5, E1000_MAX_SEGS };
+	struct e1000 *nic = nic_new(32, 8);
+	uint32_t slot = 0;
+
+	(void)state;
+	for (uint32_t f = 0; f < 3; f++) {
+		int nseg = nsegs[f];
+		uint32_t len = 100 + 97 * f;
+		struct e1000_seg seg[E1000_MAX_SEGS];
+
+		make_segs(f, len, nseg, seg);
+		assert_int_equal(e1000_tx_post(nic, seg, nseg, cookie(f)), 0);
+		for (int i = 0; i < nseg; i++, slot = (slot + 1) % 32) {
+			const struct e1000_tx_desc *d = &nic->tx_ring[slot];
+			uint8_t cmd = i == nseg - 1 ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS |
+						       E1000_TXD_CMD_RS : 0;
+
+			assert_int_equal(d->addr, (uintptr_t)seg[i].addr);
+			assert_int_equal(d->length, seg[i].len);
+			assert_int_equal(d->cmd, cmd);
+			assert_int_equal(d->status, 0);
+		}
+		e1000_tx_kick(nic);
+		assert_int_equal(nic_model_tx(nic, UINT32_MAX), 1);
+		assert_sent(f, f, len);
+		assert_int_equal(model.sent[f].ndesc, nseg);
+		assert_int_equal(e1000_tx_reclaim(nic), 1);
+	}
+}
+
+static void test_tx_batching(void **state)
+{
+	struct e1000 *nic = nic_new(16, 8);
+
+	(void)state;
+	for (uint32_t i = 0; i < 5; i++)
+		assert_int_equal(post_frame(nic, i, 60 + i, 1), 0);
+	assert_int_equal(e1000_read(nic, E1000_TDT), 0);
+	e1000_tx_kick(nic);
+	assert_int_equal(nic->stats.tx_kicks, 1);
+	assert_int_equal(e1000_read(nic, E1000_TDT), 5);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 5);
+	for (uint32_t i = 0; i < 5; i++)
+		assert_sent(i, i, 60 + i);
+}
+
+static uint32_t wrap_len(uint32_t id)
+{
+	return 60 + id * 97 % (E1000_MAX_FRAME - 59);
+}
+
+/* An 8-slot ring, 300 frames of 1..7 segments, partial sends: 100+ wraps. */
+static void test_tx_wrap_around(void **state)
+{
+	const uint32_t total = 300;
+	struct e1000 *nic = nic_new(8, 8);
+	uint32_t posted = 0, round = 0, wraps = 0;
+
+	(void)state;
+	while (done.n < total) {
+		uint32_t tail = nic->tx_tail;
+		int rc = 0;
+
+		while (posted < total && (rc = post_frame(nic, posted, wrap_len(posted),
+							  1 + posted % 7)) == 0)
+			posted++;
+		assert_true(posted == total || rc == -EAGAIN);
+		e1000_tx_kick(nic);
+		wraps += nic->tx_tail < tail;
+		nic_model_tx(nic, 1 + round++ % 3);
+		e1000_tx_reclaim(nic);
+		assert_true(round < 10 * total);
+	}
+	assert_true(wraps > 100);
+	assert_int_equal(model.nsent, total);
+	assert_int_equal(done.n, total);
+	assert_int_equal(nic->stats.tx_done, total);
+	for (uint32_t i = 0; i < total; i++) {
+		assert_sent(i, i, wrap_len(i));
+		assert_int_equal(model.sent[i].ndesc, 1 + i % 7);
+		assert_ptr_equal(done.cookie[i], cookie(i));
+	}
+}
+
+static void test_tx_full_ring(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	struct tx_snapshot snap;
+
+	(void)state;
+	assert_int_equal(e1000_tx_free(nic), 7);
+	assert_int_equal(post_frame(nic, 0, 300, 3), 0);
+	assert_int_equal(post_frame(nic, 1, 300, 3), 0);
+	assert_int_equal(e1000_tx_free(nic), 1);
+
+	tx_snapshot(nic, &snap);
+	assert_int_equal(post_frame(nic, 2, 300, 2), -EAGAIN);
+	assert_tx_unchanged(nic, &snap);
+
+	assert_int_equal(post_frame(nic, 3, 300, 1), 0);	/* the smaller one fits */
+	assert_int_equal(e1000_tx_free(nic), 0);
+	assert_int_equal(post_frame(nic, 4, 60, 1), -EAGAIN);
+
+	e1000_tx_kick(nic);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 3);
+	assert_int_equal(e1000_tx_reclaim(nic), 3);
+	assert_int_equal(e1000_tx_free(nic), 7);
+	assert_int_equal(post_frame(nic, 5, 300, 7), 0);
+}
+
+/* 6 frames of 2 segments; the NIC sends 3, then the rest. */
+static void test_tx_reclaim_partial(void **state)
+{
+	struct e1000 *nic = nic_new(16, 8);
+
+	(void)state;
+	for (uint32_t i = 0; i < 6; i++)
+		assert_int_equal(post_frame(nic, i, 200, 2), 0);
+	e1000_tx_kick(nic);
+	assert_int_equal(nic_model_tx(nic, 3), 3);
+
+	assert_int_equal(e1000_tx_reclaim(nic), 3);
+	assert_int_equal(done.n, 3);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_ptr_equal(done.cookie[i], cookie(i));
+	assert_int_equal(nic->tx_clean, 6);	/* frame 4's first slot */
+	assert_int_equal(e1000_tx_reclaim(nic), 0);
+
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 3);
+	assert_int_equal(e1000_tx_reclaim(nic), 3);
+	assert_int_equal(done.n, 6);
+	for (uint32_t i = 3; i < 6; i++)
+		assert_ptr_equal(done.cookie[i], cookie(i));
+	assert_int_equal(nic->tx_clean, nic->tx_tail);
+	assert_int_equal(nic->stats.tx_done, 6);
+}
+
+/* Frame 0 (1 slot) done; frame 1 (slots 1..3) has DD on all but its last. */
+static void test_tx_reclaim_needs_last_dd(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+
+	(void)state;
+	assert_int_equal(post_frame(nic, 0, 60, 1), 0);
+	assert_int_equal(post_frame(nic, 1, 300, 3), 0);
+	e1000_tx_kick(nic);
+	nic->tx_ring[0].status = E1000_TXD_STAT_DD;
+	nic->tx_ring[1].status = E1000_TXD_STAT_DD;
+	nic->tx_ring[2].status = E1000_TXD_STAT_DD;
+
+	assert_int_equal(e1000_tx_reclaim(nic), 1);
+	assert_int_equal(nic->tx_clean, 1);
+	assert_int_equal(e1000_tx_reclaim(nic), 0);
+	assert_int_equal(done.n, 1);
+
+	nic->tx_ring[3].status = E1000_TXD_STAT_DD;
+	assert_int_equal(e1000_tx_reclaim(nic), 1);
+	assert_int_equal(nic->tx_clean, 4);
+	assert_ptr_equal(done.cookie[1], cookie(1));
+}
+
+static void test_tx_misuse(void **state)
+{
+	struct e1000 *nic = nic_new(32, 8);
+	struct e1000_seg seg[E1000_MAX_SEGS + 1];
+	struct tx_snapshot snap;
+
+	(void)state;
+	assert_int_equal(post_frame(nic, 0, 60, 1), 0);	/* not an empty ring */
+	tx_snapshot(nic, &snap);
+
+	make_segs(1, 100, 1, seg);
+	assert_int_equal(e1000_tx_post(nic, seg, 0, NULL), -EINVAL);
+	assert_int_equal(e1000_tx_post(nic, seg, -1, NULL), -EINVAL);
+	make_segs(1, 100, E1000_MAX_SEGS, seg);
+	seg[E1000_MAX_SEGS] = seg[0];
+	assert_int_equal(e1000_tx_post(nic, seg, E1000_MAX_SEGS + 1, NULL), -EINVAL);
+	make_segs(1, 300, 3, seg);
+	seg[1].len = 0;
+	assert_int_equal(e1000_tx_post(nic, seg, 3, NULL), -EINVAL);
+	make_segs(1, E1000_MAX_FRAME + 1, 2, seg);
+	assert_int_equal(e1000_tx_post(nic, seg, 2, NULL), -EMSGSIZE);
+	make_segs(1, 16 * 100, E1000_MAX_SEGS, seg);
+	assert_int_equal(e1000_tx_post(nic, seg, E1000_MAX_SEGS, NULL), -EMSGSIZE);
+	assert_tx_unchanged(nic, &snap);
+
+	make_segs(1, E1000_MAX_FRAME, 2, seg);	/* the limit itself is fine */
+	assert_int_equal(e1000_tx_post(nic, seg, 2, NULL), 0);
+}
+
+/*
+ * "-EMSGSIZE (over 1514 bytes)", says e1000_tx_post's comment, and -EINVAL
+ * only for no segments, too many, or an empty one.  One segment of 1515
+ * bytes is a frame over 1514 bytes.
+ */
+static void test_tx_oversized_single_segment(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	struct tx_snapshot snap;
+
+	(void)state;
+	tx_snapshot(nic, &snap);
+	assert_int_equal(post_frame(nic, 0, E1000_MAX_FRAME + 1, 1), -EMSGSIZE);
+	assert_tx_unchanged(nic, &snap);
+}
+
+static void fill_ring(uint32_t count)
+{
+	struct e1000 *nic = nic_new(count, 8);
+
+	for (uint32_t i = 0; i < count - 1; i++)
+		assert_int_equal(post_frame(nic, i, 60 + i % 64, 1), 0);
+	assert_int_equal(e1000_tx_free(nic), 0);
+	assert_int_equal(post_frame(nic, count, 60, 1), -EAGAIN);
+	e1000_tx_kick(nic);
+	assert_int_equal(e1000_read(nic, E1000_TDT), count - 1);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), count - 1);
+	assert_int_equal(e1000_read(nic, E1000_TDH), count - 1);
+	assert_int_equal(e1000_tx_reclaim(nic), count - 1);
+	assert_int_equal(e1000_tx_free(nic), count - 1);
+	for (uint32_t i = 0; i < count - 1; i++) {
+		assert_sent(i, i, 60 + i % 64);
+		assert_ptr_equal(done.cookie[i], cookie(i));
+	}
+}
+
+static void test_tx_fill_8(void **state)
+{
+	(void)state;
+	fill_ring(8);
+}
+
+static void test_tx_fill_4096(void **state)
+{
+	(void)state;
+	fill_ring(4096);
+}
+
+/* ---- Receive ------------------------------------------------------------ */
+
+static void test_rx_delivers_in_order(void **state)
+{
+	static const uint32_t len[] = { 60, E1000_MAX_FRAME, 342 };
+	struct e1000 *nic = nic_new(8, 8);
+
+	(void)state;
+	assert_int_equal(e1000_rx_poll(nic), 0);
+	assert_int_equal(e1000_read(nic, E1000_RDT), 7);	/* no work, no write */
+	for (uint32_t i = 0; i < 3; i++)
+		assert_int_equal(nic_model_rx(nic, i, len[i], RX_GOOD), 0);
+	assert_int_equal(e1000_rx_poll(nic), 3);
+	assert_int_equal(got.n, 3);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_got(i, i, len[i]);
+	assert_int_equal(e1000_read(nic, E1000_RDT), 2);	/* last slot processed */
+	assert_int_equal(nic->rx_next, 3);
+	assert_int_equal(nic->stats.rx_frames, 3);
+	assert_int_equal(nic->stats.rx_errors, 0);
+}
+
+/* 100 frames through an 8-slot ring, in bursts of 1..7. */
+static void test_rx_recycles_buffers(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	uint32_t id = 0;
+
+	(void)state;
+	for (uint32_t burst = 1; id < 100; burst = burst % 7 + 1) {
+		for (uint32_t i = 0; i < burst && id < 100; i++, id++)
+			assert_int_equal(nic_model_rx(nic, id, 60 + id * 13 % 1400, RX_GOOD), 0);
+		e1000_rx_poll(nic);
+		assert_int_equal(got.n, id);
+		assert_int_equal(e1000_read(nic, E1000_RDT), (id - 1) % 8);
+		assert_int_equal(nic->rx_next, id % 8);
+	}
+	for (uint32_t i = 0; i < 100; i++)
+		assert_got(i, i, 60 + i * 13 % 1400);
+	assert_int_equal(model.rx_overruns, 0);
+}
+
+static void test_rx_errors_dropped(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+
+	(void)state;
+	assert_int_equal(nic_model_rx(nic, 0, 100, RX_GOOD), 0);
+	assert_int_equal(nic_model_rx(nic, 1, 100, RX_CRC_ERROR), 0);
+	assert_int_equal(nic_model_rx(nic, 2, 100, RX_NO_EOP), 0);
+	/* With EOP, but the end of the frame buffer 2 began: dropped too. */
+	assert_int_equal(nic_model_rx(nic, 3, 100, RX_GOOD), 0);
+	assert_int_equal(nic_model_rx(nic, 4, 100, RX_GOOD), 0);
+	assert_int_equal(e1000_rx_poll(nic), 5);
+	assert_int_equal(got.n, 2);
+	assert_got(0, 0, 100);
+	assert_got(1, 4, 100);
+	assert_int_equal(nic->stats.rx_frames, 2);
+	assert_int_equal(nic->stats.rx_errors, 3);
+	assert_int_equal(e1000_read(nic, E1000_RDT), 4);	/* bad buffers recycled too */
+}
+
+/* The model refuses frames when RDH == RDT; every accepted one arrives. */
+static void test_rx_ring_full(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	uint32_t accepted[32], nacc = 0;
+
+	(void)state;
+	for (uint32_t round = 0, id = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < 10; i++, id++)
+			if (nic_model_rx(nic, id, 64 + id, RX_GOOD) == 0)
+				accepted[nacc++] = id;
+		assert_int_equal(nacc, 7 * (round + 1));	/* count - 1 buffers */
+		assert_int_equal(e1000_rx_poll(nic), 7);
+	}
+	assert_int_equal(model.rx_overruns, 3 * 3);
+	assert_int_equal(got.n, nacc);
+	for (uint32_t i = 0; i < nacc; i++)
+		assert_got(i, accepted[i], 64 + accepted[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest e1000_ring[] = {
+		cmocka_unit_test_teardown(test_ring_program, teardown),
+		cmocka_unit_test_teardown(test_tx_one_segment, teardown),
+		cmocka_unit_test_teardown(test_tx_many_segments, teardown),
+		cmocka_unit_test_teardown(test_tx_batching, teardown),
+		cmocka_unit_test_teardown(test_tx_wrap_around, teardown),
+		cmocka_unit_test_teardown(test_tx_full_ring, teardown),
+		cmocka_unit_test_teardown(test_tx_reclaim_partial, teardown),
+		cmocka_unit_test_teardown(test_tx_reclaim_needs_last_dd, teardown),
+		cmocka_unit_test_teardown(test_tx_misuse, teardown),
+		cmocka_unit_test_teardown(test_tx_oversized_single_segment, teardown),
+		cmocka_unit_test_teardown(test_tx_fill_8, teardown),
+		cmocka_unit_test_teardown(test_tx_fill_4096, teardown),
+		cmocka_unit_test_teardown(test_rx_delivers_in_order, teardown),
+		cmocka_unit_test_teardown(test_rx_recycles_buffers, teardown),
+		cmocka_unit_test_teardown(test_rx_errors_dropped, teardown),
+		cmocka_unit_test_teardown(test_rx_ring_full, teardown),
+	};
+
+	return cmocka_run_group_tests_name("e1000_ring", e1000_ring, NULL, NULL);
+}
