@@ -41,7 +41,16 @@ KOBJS := \
 	drivers/pci.o \
 	drivers/e1000.o \
 	drivers/e1000_ring.o \
-	net/rawtest.o
+	net/rawtest.o \
+	net/netif.o \
+	net/checksum.o \
+	net/eth.o \
+	net/arp.o \
+	net/ip.o \
+	net/udp.o \
+	net/icmp.o \
+	net/socket.o \
+	net/app.o
 
 KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 
@@ -50,8 +59,11 @@ HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,und
 UNIT_TESTS := test_cmdline test_e1000_ring
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
-.PHONY: all iso run test unit gdb deps clean distclean
-all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso
+# Host programs: the receiver of `make run` and of the tests.
+HOST_BINS  := $(BUILD)/host/udp_receiver
+
+.PHONY: all iso run test unit host gdb deps clean distclean
+all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso $(HOST_BINS)
 
 deps:
 	@scripts/deps.sh
@@ -95,8 +107,15 @@ $(BUILD)/unit/test_e1000_ring: tests/unit/test_e1000_ring.c drivers/e1000_ring.c
 
 unit: $(UNIT_BINS)
 
+# Host programs
+$(BUILD)/host/%: tests/host/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+host: $(HOST_BINS)
+
 test: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit host
 	@$(PYTHON) tests/run.py $(UNIT_BINS)
 
 run: deps
@@ -111,7 +130,7 @@ gdb: $(BUILD)/kernel.elf
 		$(BUILD)/kernel64.elf
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/unit $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso*
+	rm -rf $(BUILD)/obj $(BUILD)/unit $(BUILD)/host $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso*
 
 distclean:
 	rm -rf $(BUILD)

@@ -11,7 +11,11 @@
  * the registers this driver uses, so every one is written explicitly;
  * TDLEN/RDLEN are masked to multiples of 128 bytes; the transmit ring is
  * processed synchronously inside the TDT write and DD is written back only
- * where RS is set.  Nothing here relies on the synchronous part.
+ * where RS is set.  Nothing here relies on the synchronous part.  And
+ * every RCTL write makes QEMU refuse received frames for 1 s of virtual
+ * time (set_rx_control arms flush_queue_timer; can_receive is false while
+ * it runs): frames that arrive meanwhile wait in QEMU's queue.  The first
+ * ARP reply after boot is one of them, which is why ARP waits 1 s a try.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -15,6 +15,8 @@
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "net/app.h"
+#include "net/net.h"
 #include "net/rawtest.h"
 
 static struct config cfg;
@@ -72,6 +74,6 @@ void kmain(uint32_t magic, uint32_t info)
 	}
 	if (cfg.mode == MODE_RAW)
 		kernel_exit(rawtest_run(nic, &cfg));
-	printf("mode %d: not written yet\n", cfg.mode);
-	kernel_exit(EXIT_FAILED);
+	net_init(nic, &cfg);
+	kernel_exit(app_run(&cfg));
 }

@@ -1,0 +1,167 @@
+/*
+ * net/app.c - the program this kernel runs: a UDP sender, an echo server,
+ * or a quiet host that answers ARP and ping (INTERFACE.md, "mode").
+ * It uses nothing but the socket calls.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/apic.h"
+#include "kernel/time.h"
+#include "kernel/x86.h"
+#include "net/app.h"
+#include "net/net.h"
+#include "net/socket.h"
+
+#define SPIN_BELOW_US	20	/* pacing gaps shorter than this are spun */
+
+void app_fill_payload(uint8_t *p, uint64_t seq, uint32_t size)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(seq >> (56 - 8 * i));
+	for (uint32_t i = 8; i < size; i++)
+		p[i] = (uint8_t)(seq + i);
+}
+
+static struct sockaddr_in sin(uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in a = { AF_INET, htons(port), { htonl(ip) }, { 0 } };
+
+	return a;
+}
+
+static int open_socket(const struct config *cfg)
+{
+	struct sockaddr_in me = sin(0, cfg->sport);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+		panic("app: cannot open the UDP socket");
+	return fd;
+}
+
+/* rate > 0: wait until datagram seq's moment, t0 + seq / rate. */
+static void pace(uint64_t t0, uint64_t seq, uint32_t rate)
+{
+	uint64_t due = t0 + seq * 1000000000ULL / rate, now;
+
+	while ((now = now_ns()) < due) {
+		if (due - now > SPIN_BELOW_US * 1000) {
+			uint64_t irq = irq_save();
+			idle_wait_us((due - now) / 1000 - SPIN_BELOW_US / 2);
+			irq_restore(irq);
+		} else {
+			cpu_relax();
+		}
+	}
+}
+
+static void report_errors(const int *errs, uint64_t failed)
+{
+	for (int e = 1; e < 256 && failed; e++)
+		if (errs[e])
+			printf("send: %d datagrams failed: %s (errno %d)\n", errs[e], strerror(e), e);
+}
+
+static void print_end(void)
+{
+	e1000_stats_print(netif.nic);
+	net_print_drops();
+}
+
+static enum exit_code app_send(const struct config *cfg)
+{
+	static struct mmsghdr vec[SOCK_MMSG_MAX];
+	static struct iovec iov[SOCK_MMSG_MAX];
+	static int errs[256];
+	struct sockaddr_in dst = sin(cfg->dst_ip, cfg->dst_port);
+	uint8_t *buf = malloc((size_t)cfg->batch * cfg->size);
+	int fd = open_socket(cfg);
+	uint64_t seq = 0, t0, sent, failed = 0;
+
+	if (!buf || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		panic("app: cannot set up the sender");
+	for (uint32_t j = 0; j < cfg->batch; j++) {
+		iov[j] = (struct iovec){ buf + (size_t)j * cfg->size, cfg->size };
+		vec[j].msg_hdr = (struct msghdr){ NULL, 0, &iov[j], 1, NULL, 0, 0 };
+	}
+	t0 = now_ns();
+	while (seq < cfg->count) {
+		uint32_t n = cfg->count - seq < cfg->batch ? (uint32_t)(cfg->count - seq) : cfg->batch;
+		int r;
+
+		for (uint32_t j = 0; j < n; j++)
+			app_fill_payload(iov[j].iov_base, seq + j, cfg->size);
+		if (cfg->rate)
+			pace(t0, seq, cfg->rate);
+		r = cfg->batch == 1 ? (int)sendmsg(fd, &vec[0].msg_hdr, 0) :
+				      sendmmsg(fd, vec, n, 0);
+		if (r > 0 && cfg->batch == 1)
+			r = 1;
+		if (r <= 0) {		/* this datagram failed; go on with the next */
+			errs[errno & 0xFF]++;
+			failed++;
+			r = 1;
+		}
+		seq += (uint64_t)r;
+	}
+	sent = sock_completed(fd);
+	printf("send: %llu datagrams of %u bytes in %llu us\n", (unsigned long long)seq,
+	       (unsigned)cfg->size, (unsigned long long)((now_ns() - t0) / 1000));
+	report_errors(errs, failed);
+	sock_close(fd);
+	print_end();
+	printf("@done mode=send sent=%llu failed=%llu\n", (unsigned long long)sent,
+	       (unsigned long long)(cfg->count - sent));
+	return sent == cfg->count ? EXIT_OK : EXIT_FAILED;
+}
+
+static enum exit_code app_echo(const struct config *cfg)
+{
+	static uint8_t buf[UDP_MAX_PAYLOAD];
+	int fd = open_socket(cfg);
+	uint64_t replies = 0, failed = 0, sent;
+
+	printf("echo: on port %u, for %u datagrams (0 = forever)\n", cfg->sport,
+	       (unsigned)cfg->count);
+	while (cfg->count == 0 || replies + failed < cfg->count) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+
+		if (n < 0)
+			continue;
+		if (sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl) < 0)
+			failed++;
+		else
+			replies++;
+	}
+	sent = sock_completed(fd);
+	sock_close(fd);
+	print_end();
+	printf("@done mode=echo sent=%llu failed=%llu\n", (unsigned long long)sent,
+	       (unsigned long long)(cfg->count - sent));
+	return sent == cfg->count ? EXIT_OK : EXIT_FAILED;
+}
+
+/* Answer ARP and ping (in the receive interrupt); nothing else, forever. */
+__attribute__((noreturn)) static enum exit_code app_idle(void)
+{
+	printf("idle: answering ARP and ping\n");
+	irq_disable();
+	for (;;)
+		idle_wait_us(1000000);
+}
+
+enum exit_code app_run(const struct config *cfg)
+{
+	switch (cfg->mode) {
+	case MODE_SEND:	return app_send(cfg);
+	case MODE_ECHO:	return app_echo(cfg);
+	case MODE_IDLE:	return app_idle();
+	case MODE_RAW:	break;
+	}
+	return EXIT_FAILED;
+}

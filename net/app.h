@@ -1,0 +1,15 @@
+/*
+ * net/app.h - the application: mode=send, echo and idle (INTERFACE.md).
+ */
+#ifndef APP_H
+#define APP_H
+
+#include "kernel/cmdline.h"
+#include "kernel/kernel.h"
+
+enum exit_code app_run(const struct config *cfg);
+
+/* The payload of datagram seq (INTERFACE.md): seq big-endian, then a pattern. */
+void app_fill_payload(uint8_t *p, uint64_t seq, uint32_t size);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * net/ip.c - IPv4 (RFC 791): routing, the header we send, and the checks
+ * on what we receive.  No options, no fragments: a datagram that does not
+ * fit the MTU is refused before it is built (EMSGSIZE), and a fragment
+ * that arrives is dropped and counted.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/byteorder.h"
+#include "net/checksum.h"
+#include "net/net.h"
+
+#define IP_TTL		64
+#define IP_DF		0x4000	/* don't fragment */
+#define IP_MF		0x2000	/* more fragments */
+#define IP_OFFSET	0x1FFF
+
+/* On-link destinations go straight; others through the gateway. */
+int ip_route(uint32_t dst, uint32_t *nexthop)
+{
+	if (((dst ^ netif.ip) & netif.mask) == 0) {
+		*nexthop = dst;
+		return 0;
+	}
+	if (!netif.gw)
+		return -ENETUNREACH;
+	*nexthop = netif.gw;
+	return 0;
+}
+
+/* A 20-byte header for payload_len bytes of proto, checksum included. */
+void ip_build(uint8_t *hdr, uint32_t dst, uint8_t proto, uint32_t payload_len)
+{
+	struct ip_hdr *ip = (struct ip_hdr *)hdr;
+
+	ip->vhl = 0x45;
+	ip->tos = 0;
+	put_be16(ip->len, (uint16_t)(IP_HLEN + payload_len));
+	put_be16(ip->id, netif.ip_id++);
+	put_be16(ip->frag, IP_DF);
+	ip->ttl = IP_TTL;
+	ip->proto = proto;
+	put_be16(ip->sum, 0);
+	put_be32(ip->src, netif.ip);
+	put_be32(ip->dst, dst);
+	put_be16(ip->sum, csum_buf(ip, IP_HLEN));
+}
+
+/* In the receive interrupt: check the header, then hand the payload up. */
+void ip_input(const uint8_t *pkt, uint32_t len)
+{
+	const struct ip_hdr *ip = (const struct ip_hdr *)pkt;
+	uint32_t hlen, total;
+
+	if (len < IP_HLEN) {
+		net_drop(DROP_SHORT);
+		return;
+	}
+	hlen = (uint32_t)(ip->vhl & 0x0F) * 4;
+	total = get_be16(ip->len);
+	if ((ip->vhl >> 4) != 4 || hlen < IP_HLEN) {
+		net_drop(DROP_IP_VERSION);
+	} else if (total < hlen || total > len || hlen > len) {
+		net_drop(DROP_IP_LEN);	/* Ethernet padding makes len > total: fine */
+	} else if (csum_buf(ip, hlen) != 0) {
+		net_drop(DROP_IP_CSUM);
+	} else if (get_be16(ip->frag) & (IP_MF | IP_OFFSET)) {
+		net_drop(DROP_IP_FRAGMENT);
+	} else if (get_be32(ip->dst) != netif.ip) {
+		net_drop(DROP_IP_NOT_US);
+	} else if (ip->proto == IPPROTO_UDP_) {
+		udp_input(ip, pkt + hlen, total - hlen);
+	} else if (ip->proto == IPPROTO_ICMP_) {
+		icmp_input(ip, pkt + hlen, total - hlen);
+	} else {
+		net_drop(DROP_IP_PROTO);
+	}
+}

@@ -1,0 +1,75 @@
+/*
+ * net/netif.c - the one network interface: its addresses, the link to the
+ * driver, counters of what was dropped and why.
+ */
+#include <stdio.h>
+
+#include "kernel/x86.h"
+#include "net/net.h"
+
+struct netif netif;
+
+static const char *const drop_name[DROP_NREASONS] = {
+	"short", "ethertype", "arp_bad", "ip_version", "ip_csum", "ip_len",
+	"ip_fragment", "ip_not_us", "ip_proto", "udp_len", "udp_csum",
+	"udp_no_socket", "udp_queue_full", "icmp_csum", "icmp_type", "tx_busy",
+};
+
+/* The driver's completion hook, in the TX interrupt: tell the frame's owner. */
+static void tx_complete(void *arg, void *cookie)
+{
+	struct tx_owner *o = cookie;
+
+	(void)arg;
+	if (o)
+		o->done(o);
+}
+
+void net_init(struct e1000 *nic, const struct config *cfg)
+{
+	netif.nic = nic;
+	for (int i = 0; i < 6; i++)
+		netif.mac[i] = nic->mac[i];
+	netif.ip = cfg->ip;
+	netif.mask = ~0u << (32 - cfg->prefix);
+	netif.gw = cfg->gw;
+	netif.ip_id = 1;
+	e1000_set_tx_done(nic, tx_complete, NULL);
+	e1000_set_rx_handler(nic, eth_input, NULL);
+	if (net_link_up())
+		arp_announce();
+}
+
+int net_link_up(void)
+{
+	return netif.nic->link_up;
+}
+
+void net_drop(enum drop_reason why)
+{
+	netif.drops[why]++;
+}
+
+/*
+ * Send one frame the stack built itself (ARP, ICMP): post and kick at once.
+ * Any context; the interrupt handler is the other user of the ring, so
+ * interrupts are off meanwhile.
+ */
+int net_tx(const struct e1000_seg *seg, int nseg, struct tx_owner *owner)
+{
+	uint64_t flags = irq_save();
+	int rc = e1000_tx_post(netif.nic, seg, nseg, owner);
+
+	if (rc == 0)
+		e1000_tx_kick(netif.nic);
+	irq_restore(flags);
+	return rc;
+}
+
+void net_print_drops(void)
+{
+	printf("@drops");
+	for (int i = 0; i < DROP_NREASONS; i++)
+		printf(" %s=%llu", drop_name[i], (unsigned long long)netif.drops[i]);
+	printf("\n");
+}

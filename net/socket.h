@@ -1,0 +1,115 @@
+/*
+ * net/socket.h - UDP sockets with POSIX shapes, in one address space.
+ *
+ * socket(AF_INET, SOCK_DGRAM, 0), bind, connect, sendto, sendmsg, sendmmsg,
+ * recvfrom, recvmsg and close behave as POSIX says, errno included, but
+ * they are plain function calls: no system-call boundary, no copy into a
+ * kernel buffer, no queue between the caller and the NIC's ring.
+ *
+ * THE BUFFER CONTRACT.  When sendmsg (sendto, sendmmsg) returns success,
+ * the caller may reuse or free its buffers at once:
+ *   - payloads of at most SOCK_COPY_MAX (86) bytes are copied next to the
+ *     headers, into the ring slot's own header buffer: one descriptor;
+ *   - larger payloads are not copied: each iovec becomes a descriptor
+ *     (zero-copy gather), and the call returns only once the NIC has
+ *     reported the frame done (DD), which it checks itself before it
+ *     sleeps for the TX interrupt.  On QEMU the frame is done when the
+ *     tail write returns, so this costs one look at the descriptor.
+ * MSG_DONTWAIT never waits for ring space (EAGAIN instead) or for ARP
+ * (EAGAIN after sending the request); a zero-copy datagram still waits
+ * for its own DMA, which is not a resource wait.
+ *
+ * Differences from Linux, on purpose: msg_iovlen 0 is EINVAL (Linux sends
+ * an empty datagram; iovecs of length 0 inside are fine here too); at most
+ * SOCK_IOV_MAX iovecs (EMSGSIZE beyond, as POSIX allows for IOV_MAX);
+ * no IP fragmentation: more than 1472 bytes is EMSGSIZE.
+ */
+#ifndef SOCKET_H
+#define SOCKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "drivers/e1000.h"
+#include "net/net.h"
+
+#define SOCK_MAX	8	/* sockets at once */
+#define SOCK_FD_BASE	3	/* 0-2 are the console */
+#define SOCK_IOV_MAX	(E1000_MAX_SEGS - 1)	/* one descriptor is the headers */
+#define SOCK_COPY_MAX	(E1000_TX_HDR_SIZE - HDRS_LEN)	/* 86: copied, not gathered */
+#define SOCK_RXQ_LEN	64	/* datagrams queued per socket */
+#define SOCK_MMSG_MAX	64	/* messages one sendmmsg call takes */
+#define SOCK_WAIT_MS	1000	/* longest wait for ring space or for DD */
+
+#define AF_INET		2
+#define SOCK_DGRAM	2
+#define MSG_TRUNC	0x20
+#define MSG_DONTWAIT	0x40
+
+typedef uint32_t socklen_t;
+typedef uint16_t sa_family_t;
+typedef uint16_t in_port_t;
+
+struct in_addr {
+	uint32_t s_addr;		/* network byte order */
+};
+
+struct sockaddr {
+	sa_family_t sa_family;
+	char sa_data[14];
+};
+
+struct sockaddr_in {
+	sa_family_t sin_family;
+	in_port_t sin_port;		/* network byte order */
+	struct in_addr sin_addr;
+	uint8_t sin_zero[8];
+};
+
+struct iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+struct msghdr {
+	void *msg_name;			/* struct sockaddr_in, or NULL */
+	socklen_t msg_namelen;
+	struct iovec *msg_iov;
+	size_t msg_iovlen;
+	void *msg_control;		/* unused */
+	size_t msg_controllen;
+	int msg_flags;			/* recvmsg: MSG_TRUNC */
+};
+
+struct mmsghdr {
+	struct msghdr msg_hdr;
+	unsigned int msg_len;		/* bytes sent */
+};
+
+static inline uint16_t htons(uint16_t v) { return (uint16_t)(v << 8 | v >> 8); }
+static inline uint16_t ntohs(uint16_t v) { return htons(v); }
+static inline uint32_t htonl(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint32_t ntohl(uint32_t v) { return __builtin_bswap32(v); }
+
+int socket(int domain, int type, int protocol);
+int bind(int fd, const struct sockaddr *addr, socklen_t len);
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *to, socklen_t tolen);
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
+int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags);
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+		 struct sockaddr *from, socklen_t *fromlen);
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
+
+/* close(fd) for a socket; kernel/syscalls.c's close() lands here. */
+int sock_close(int fd);
+
+/*
+ * Wait (up to SOCK_WAIT_MS) until the NIC has finished every datagram
+ * posted on fd; return how many it completed, for @done.
+ */
+uint64_t sock_completed(int fd);
+
+#endif

@@ -1,0 +1,85 @@
+#!/bin/bash
+# scripts/run.sh [KEY=VALUE ...] - the main job (`make run`): boot the GRUB
+# ISO (whose command line `make run ARGS=...` baked in) on a tap in a
+# network namespace of its own, receive on the host with a plain Linux UDP
+# socket, check every datagram, and say what arrived.  Exit status 0 only
+# if the kernel succeeded and every datagram arrived once and intact.
+#
+# As root: namespace uk-run-PID, tap0 = 192.0.2.1/24, guest 192.0.2.2.
+# Not root: no namespace or tap can be made, so QEMU's -netdev user
+# stands in (guest 10.0.2.15, dst=10.0.2.2:9000 -> host 127.0.0.1:9000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+count=1000 size=18 port=9000 mode=send
+for kv in "$@"; do
+	case $kv in
+	count=*) count=${kv#count=} ;;
+	size=*)  size=${kv#size=} ;;
+	mode=*)  mode=${kv#mode=} ;;
+	dst=*)   port=${kv##*:} ;;
+	esac
+done
+if [ "$mode" != send ] || [ "$count" = 0 ]; then
+	echo "run: mode=$mode count=$count: nothing to verify; booting only (Ctrl-A X quits QEMU)"
+fi
+
+pcap=build/run.pcap
+exit_dev=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+pids=() ns=""
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start_receiver() {	# BIND_ADDR [COMMAND PREFIX...]
+	local ready=build/run.receiver.err bind=$1
+	shift
+	"$@" build/host/udp_receiver -b "$bind" -n "$count" -s "$size" -p "$port" -t 3600 \
+		> build/run.receiver.out 2> "$ready" &
+	pids+=($!)
+	for _ in $(seq 50); do grep -q ready "$ready" && return 0; sleep 0.1; done
+	cat "$ready" >&2
+	exit 1
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+	ns=uk-run-$$
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" tuntap add dev tap0 mode tap
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.tap0.disable_ipv6=1
+	ip -n "$ns" addr add 192.0.2.1/24 dev tap0
+	ip -n "$ns" link set tap0 up
+	echo "run: namespace $ns, tap0 192.0.2.1/24, pcap in $pcap"
+	[ "$mode" = send ] && [ "$count" != 0 ] && start_receiver 0.0.0.0 ip netns exec "$ns"
+	set +e
+	ip netns exec "$ns" qemu-system-x86_64 -machine pc -m 64 -display none \
+		-serial stdio -cdrom build/unikernel.iso -boot d "${exit_dev[@]}" \
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device e1000,netdev=n0 -object filter-dump,id=f0,netdev=n0,file=$pcap
+	status=$?
+	set -e
+else
+	echo "run: not root, so no network namespace or tap: falling back to -netdev user"
+	echo "run: guest 10.0.2.15, dst=10.0.2.2:9000, receiving on 127.0.0.1:9000"
+	port=9000
+	[ "$mode" = send ] && [ "$count" != 0 ] && start_receiver 127.0.0.1
+	set +e
+	qemu-system-x86_64 -machine pc -m 64 -display none -serial stdio \
+		-kernel build/kernel.elf -append "ip=10.0.2.15/24 dst=10.0.2.2:9000 $*" \
+		"${exit_dev[@]}" -netdev user,id=n0 -device e1000,netdev=n0 \
+		-object filter-dump,id=f0,netdev=n0,file=$pcap
+	status=$?
+	set -e
+fi
+
+echo "run: QEMU exited with status $status (kernel exit code $(( (status - 1) / 2 )))"
+[ "$mode" = send ] && [ "$count" != 0 ] || exit 0
+sleep 0.5			# the last datagrams may still be in the host's queue
+kill -TERM "${pids[0]}" 2>/dev/null || true
+wait "${pids[0]}" && recv=0 || recv=$?
+pids=()
+cat build/run.receiver.out
+[ "$status" -eq 1 ] && [ "$recv" -eq 0 ]
