@@ -16,6 +16,7 @@ python3
 python3-pytest
 python3-scapy
 iproute2
+iputils-ping
 tcpdump
 tshark
 "

@@ -21,8 +21,8 @@ def need_root():
         pytest.skip("needs root: network namespaces and taps (run make test as root)")
 
 
-def sh(*cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+def sh(*cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
 
 
 class NetNS:
@@ -70,7 +70,10 @@ class NetNS:
 
     def capture(self, path, bpf=""):
         """Start tcpdump on the tap into path; returns once it is listening."""
-        p = self.popen("tcpdump", "-i", self.tap, "-U", "-n", "-w", path,
+        # --immediate-mode: each packet reaches tcpdump at once, not in
+        # blocks handed over up to a second later (and lost at SIGTERM).
+        p = self.popen("tcpdump", "-i", self.tap, "--immediate-mode", "-U", "-n",
+                       "-B", "65536", "-w", path,
                        *([bpf] if bpf else []),
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         line = p.stderr.readline().decode()      # "tcpdump: listening on ..."
@@ -79,7 +82,11 @@ class NetNS:
         return p
 
     def stop(self, p):
-        """End one of our processes (tcpdump flushes its file on SIGTERM)."""
+        """End a capture; fail if the kernel dropped any of its packets."""
+        time.sleep(0.3)         # what is in flight on the tap reaches it
         p.send_signal(signal.SIGTERM)
+        err = p.stderr.read().decode()
         p.wait(timeout=10)
-        time.sleep(0.1)
+        dropped = [l for l in err.splitlines() if "dropped by kernel" in l]
+        if dropped and not dropped[0].startswith("0 "):
+            raise RuntimeError(f"the capture is incomplete: {dropped[0]}")

@@ -1,0 +1,145 @@
+"""The minimal send path, judged from the host: every datagram arrives once
+at a plain Linux UDP socket, and a parser this project did not write
+(scapy) finds its IPv4 and UDP headers right.  Also ping, UDP echo,
+routing through a gateway, and a destination nobody answers for."""
+import os
+import subprocess
+import time
+
+import pytest
+from scapy.all import IP, UDP, Ether, rdpcap
+
+from kernel import BUILD, STATUS_FAILED, STATUS_OK, Running, tap_nic
+from netns import NetNS, need_root
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RECEIVER = os.path.join(BUILD, "host", "udp_receiver")
+MAC = "02:00:00:00:00:42"
+
+
+def payload(seq, size):
+    """INTERFACE.md: seq big-endian in bytes 0-7, then (seq + i) & 0xff."""
+    return seq.to_bytes(8, "big") + bytes((seq + i) & 0xFF for i in range(8, size))
+
+
+def udp_frames(pcap, mac=MAC):
+    return [p for p in rdpcap(pcap) if p.haslayer(UDP) and p[Ether].src == mac]
+
+
+def udp_payload(p):
+    """The UDP payload without the Ethernet padding scapy keeps after it."""
+    return bytes(p[UDP])[8:p[UDP].len]
+
+
+def assert_headers_valid(p):
+    """scapy recomputes what we sent; every field must agree."""
+    ip, udp = p[IP], p[UDP]
+    fresh = Ether(bytes(p))
+    del fresh[IP].chksum, fresh[UDP].chksum
+    fresh = Ether(bytes(fresh))
+    assert ip.version == 4 and ip.ihl == 5 and ip.flags == "DF" and ip.ttl == 64
+    assert ip.chksum == fresh[IP].chksum, "IPv4 header checksum"
+    assert udp.chksum == (fresh[UDP].chksum or 0xFFFF), "UDP checksum"
+    assert ip.len == 20 + udp.len and len(bytes(ip)) >= ip.len
+
+
+def send_stream(tmp_path, args, count, size, expect_status=STATUS_OK):
+    need_root()
+    pcap = str(tmp_path / "udp.pcap")
+    with NetNS() as ns:
+        cap = ns.capture(pcap, "udp")
+        rx = ns.popen(RECEIVER, "-n", str(count), "-s", str(size), "-t", "120",
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert "ready" in rx.stderr.readline()
+        k = Running(ns, f"count={count} size={size} {args}", tap_nic(mac=MAC))
+        b = k.finish()
+        time.sleep(0.3)
+        rx.terminate()
+        summary = rx.communicate(timeout=10)[0].strip().splitlines()[-1]
+        ns.stop(cap)
+    assert b.status == expect_status, b.out
+    return b, summary, udp_frames(pcap)
+
+
+@pytest.mark.parametrize("size", [9, 18, 333, 1472])
+@pytest.mark.parametrize("batch", [1, 8])
+def test_stream_arrives_once_and_valid(tmp_path, size, batch):
+    count = 300
+    b, summary, frames = send_stream(tmp_path, f"batch={batch}", count, size)
+    assert b.tagged("done") == {"mode": "send", "sent": str(count), "failed": "0"}
+    assert summary == f"received {count}/{count} valid, 0 lost, 0 duplicated, 0 corrupt"
+    assert len(frames) == count
+    for seq, p in enumerate(frames):
+        assert_headers_valid(p)
+        assert (p[IP].src, p[IP].dst) == ("192.0.2.2", "192.0.2.1")
+        assert (p[UDP].sport, p[UDP].dport) == (9000, 9000)
+        assert udp_payload(p) == payload(seq, size)
+        assert len(p) == max(60, 42 + size)      # padded to the Ethernet minimum
+
+
+def test_smallest_ring_batches_and_wraps(tmp_path):
+    b, summary, frames = send_stream(tmp_path, "txring=8 batch=8", 500, 1472)
+    assert summary == "received 500/500 valid, 0 lost, 0 duplicated, 0 corrupt"
+    assert [udp_payload(p)[:8] for p in frames] == \
+           [s.to_bytes(8, "big") for s in range(500)]
+
+
+def test_offlink_destination_goes_to_gateway_mac(tmp_path):
+    need_root()
+    pcap = str(tmp_path / "gw.pcap")
+    with NetNS() as ns:
+        tap_mac = ns.run("cat", f"/sys/class/net/{ns.tap}/address").stdout.strip()
+        cap = ns.capture(pcap, "udp")
+        k = Running(ns, "count=20 dst=198.51.100.7:9000 gw=192.0.2.1", tap_nic(mac=MAC))
+        b = k.finish()
+        ns.stop(cap)
+    assert b.status == STATUS_OK, b.out
+    frames = udp_frames(pcap)
+    assert len(frames) == 20
+    for p in frames:
+        assert p[Ether].dst == tap_mac and p[IP].dst == "198.51.100.7"
+        assert_headers_valid(p)
+
+
+def test_unanswered_destination_fails_with_ehostunreach(tmp_path):
+    need_root()
+    with NetNS() as ns:
+        t0 = time.time()
+        k = Running(ns, "count=50 dst=192.0.2.99:9000", tap_nic(mac=MAC), timeout=60)
+        b = k.finish()
+        took = time.time() - t0
+    assert b.status == STATUS_FAILED, b.out
+    assert b.tagged("done") == {"mode": "send", "sent": "0", "failed": "50"}
+    assert any("Host is unreachable" in l for l in b.lines("send: ")), b.out
+    assert took < 30        # three ARP tries, then the failed entry answers at once
+
+
+def test_ping_from_host(tmp_path):
+    need_root()
+    with NetNS() as ns:
+        k = Running(ns, "mode=idle", tap_nic(mac=MAC), timeout=90)
+        k.wait_for("idle: ")
+        small = ns.run("ping", "-c", "3", "-i", "0.2", "-W", "5", "192.0.2.2",
+                       check=False)
+        big = ns.run("ping", "-c", "3", "-i", "0.2", "-W", "5", "-s", "1472",
+                     "192.0.2.2", check=False)
+        k.proc.kill()
+        k.finish()
+    assert small.returncode == 0, small.stdout + small.stderr
+    assert " 0% packet loss" in small.stdout
+    assert big.returncode == 0 and " 0% packet loss" in big.stdout, big.stdout
+
+
+def test_udp_echo_of_random_payloads(tmp_path):
+    need_root()
+    count = 60
+    with NetNS() as ns:
+        k = Running(ns, f"mode=echo count={count}", tap_nic(mac=MAC), timeout=120)
+        k.wait_for("echo: ")
+        r = ns.run("/usr/bin/python3", os.path.join(HERE, "echo_client.py"),
+                   "192.0.2.2", "9000", str(count), "1", check=False, timeout=100)
+        b = k.finish()
+    assert r.stdout.strip() == f"echo: {count} sent, {count} ok, 0 wrong, 0 lost", \
+        r.stdout + r.stderr
+    assert b.status == STATUS_OK, b.out
+    assert b.tagged("done") == {"mode": "echo", "sent": str(count), "failed": "0"}

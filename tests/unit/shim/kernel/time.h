@@ -1,0 +1,18 @@
+/*
+ * tests/unit/shim/kernel/time.h - stands in for kernel/time.h in the host
+ * unit tests: the test defines these over a fake clock.
+ */
+#ifndef TIME_H
+#define TIME_H
+
+#include <stdint.h>
+
+#include "kernel/x86.h"
+
+/* Nanoseconds since boot (the test's fake clock). */
+uint64_t now_ns(void);
+
+/* Busy-wait at least us microseconds. */
+void delay_us(uint64_t us);
+
+#endif
