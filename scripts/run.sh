@@ -6,8 +6,9 @@
 # if the kernel succeeded and every datagram arrived once and intact.
 #
 # As root: namespace uk-run-PID, tap0 = 192.0.2.1/24, guest 192.0.2.2.
-# Not root: no namespace or tap can be made, so QEMU's -netdev user
+# Not root (or NET=user): no namespace or tap, so QEMU's -netdev user
 # stands in (guest 10.0.2.15, dst=10.0.2.2:9000 -> host 127.0.0.1:9000).
+# ACCEL=kvm uses KVM instead of TCG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +45,8 @@ start_receiver() {	# BIND_ADDR [COMMAND PREFIX...]
 	exit 1
 }
 
-if [ "$(id -u)" -eq 0 ]; then
+accel=${ACCEL:-tcg}
+if [ "$(id -u)" -eq 0 ] && [ "${NET:-tap}" != user ]; then
 	ns=uk-run-$$
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
@@ -55,19 +57,19 @@ if [ "$(id -u)" -eq 0 ]; then
 	echo "run: namespace $ns, tap0 192.0.2.1/24, pcap in $pcap"
 	[ "$mode" = send ] && [ "$count" != 0 ] && start_receiver 0.0.0.0 ip netns exec "$ns"
 	set +e
-	ip netns exec "$ns" qemu-system-x86_64 -machine pc -m 64 -display none \
+	ip netns exec "$ns" qemu-system-x86_64 -machine pc -accel "$accel" -m 64 -display none \
 		-serial stdio -cdrom build/unikernel.iso -boot d "${exit_dev[@]}" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 		-device e1000,netdev=n0 -object filter-dump,id=f0,netdev=n0,file=$pcap
 	status=$?
 	set -e
 else
-	echo "run: not root, so no network namespace or tap: falling back to -netdev user"
+	echo "run: no root (or NET=user), so no network namespace or tap: using -netdev user"
 	echo "run: guest 10.0.2.15, dst=10.0.2.2:9000, receiving on 127.0.0.1:9000"
 	port=9000
 	[ "$mode" = send ] && [ "$count" != 0 ] && start_receiver 127.0.0.1
 	set +e
-	qemu-system-x86_64 -machine pc -m 64 -display none -serial stdio \
+	qemu-system-x86_64 -machine pc -accel "$accel" -m 64 -display none -serial stdio \
 		-kernel build/kernel.elf -append "ip=10.0.2.15/24 dst=10.0.2.2:9000 $*" \
 		"${exit_dev[@]}" -netdev user,id=n0 -device e1000,netdev=n0 \
 		-object filter-dump,id=f0,netdev=n0,file=$pcap
