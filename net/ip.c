@@ -61,7 +61,7 @@ void ip_input(const uint8_t *pkt, uint32_t len)
 	total = get_be16(ip->len);
 	if ((ip->vhl >> 4) != 4 || hlen < IP_HLEN) {
 		net_drop(DROP_IP_VERSION);
-	} else if (total < hlen || total > len || hlen > len) {
+	} else if (total < hlen || total > len || hlen > len || total > MTU) {
 		net_drop(DROP_IP_LEN);	/* Ethernet padding makes len > total: fine */
 	} else if (csum_buf(ip, hlen) != 0) {
 		net_drop(DROP_IP_CSUM);

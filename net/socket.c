@@ -229,6 +229,8 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 {
 	uint64_t deadline = 0;
 
+	if (need > nic->tx_count - 1)
+		return -EMSGSIZE;	/* more iovecs than this ring can ever take */
 	while (e1000_tx_free(nic) < need) {
 		if (flags & MSG_DONTWAIT)
 			return -EAGAIN;
@@ -264,7 +266,8 @@ static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
 		uint8_t *p = hdr + HDRS_LEN;
 
 		for (size_t i = 0; i < m->msg_iovlen; i++) {
-			memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
+			if (m->msg_iov[i].iov_len)
+				memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
 			p += m->msg_iov[i].iov_len;
 		}
 		seg[0].len += (uint32_t)d->len;
@@ -339,8 +342,11 @@ static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, in
 	}
 	if (n > 0)
 		e1000_tx_kick(netif.nic);
-	if (zerocopy && wait_done(s) < 0 && rc == 0)
-		rc = -ETIMEDOUT;
+	/* The NIC still holds the caller's buffers: that is an error, always. */
+	if (zerocopy && wait_done(s) < 0) {
+		irq_restore(irq);
+		return -ETIMEDOUT;
+	}
 	irq_restore(irq);
 	return n > 0 ? (int)n : rc;
 }
@@ -440,6 +446,9 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		return fail(EBADF);
 	if (!msg || (!msg->msg_iov && msg->msg_iovlen))
 		return fail(EFAULT);
+	for (size_t i = 0; i < msg->msg_iovlen; i++)
+		if (!msg->msg_iov[i].iov_base && msg->msg_iov[i].iov_len)
+			return fail(EFAULT);
 	if (flags & ~MSG_DONTWAIT)
 		return fail(EOPNOTSUPP);
 	if (!s->lport)

@@ -17,7 +17,9 @@
  *     tail write returns, so this costs one look at the descriptor.
  * MSG_DONTWAIT never waits for ring space (EAGAIN instead) or for ARP
  * (EAGAIN after sending the request); a zero-copy datagram still waits
- * for its own DMA, which is not a resource wait.
+ * for its own DMA, which is not a resource wait.  Should the NIC not
+ * finish a zero-copy frame within SOCK_WAIT_MS, the call fails with
+ * ETIMEDOUT, and the buffers stay the NIC's until close() returns.
  *
  * Differences from Linux, on purpose: msg_iovlen 0 is EINVAL (Linux sends
  * an empty datagram; iovecs of length 0 inside are fine here too); at most

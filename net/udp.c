@@ -51,7 +51,8 @@ void udp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 	uint32_t ulen;
 	struct csum c;
 
-	if (len < UDP_HLEN || (ulen = get_be16(u->len)) < UDP_HLEN || ulen > len) {
+	if (len < UDP_HLEN || (ulen = get_be16(u->len)) < UDP_HLEN || ulen > len ||
+	    ulen - UDP_HLEN > UDP_MAX_PAYLOAD) {
 		net_drop(DROP_UDP_LEN);
 		return;
 	}
