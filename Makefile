@@ -38,6 +38,10 @@ KOBJS := \
 	kernel/time.o \
 	kernel/cmdline.o \
 	kernel/syscalls.o \
+	kernel/hist.o \
+	kernel/lat.o \
+	kernel/ftrace.o \
+	kernel/trace_fmt.o \
 	drivers/pci.o \
 	drivers/e1000.o \
 	drivers/e1000_ring.o \
@@ -54,9 +58,17 @@ KOBJS := \
 
 KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 
+# The send path, built with -finstrument-functions for trace=1 (kernel/ftrace.h).
+# Inline helpers and one-line ring arithmetic stay out of the graph.
+TRACED := net/netif.o net/checksum.o net/eth.o net/arp.o net/ip.o net/udp.o \
+	  net/icmp.o net/socket.o drivers/e1000.o drivers/e1000_ring.o kernel/trap.o
+$(addprefix $(BUILD)/obj/,$(TRACED)): KCFLAGS += -finstrument-functions \
+	-finstrument-functions-exclude-file-list=net/byteorder.h,kernel/x86.h,drivers/e1000.h,net/checksum.h \
+	-finstrument-functions-exclude-function-list=ring_add,desc_status,dma_addr,fold32,fold16,swap16,sum_le
+
 # Host unit tests (cmocka): each test_X links the modules it tests.
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined
-UNIT_TESTS := test_cmdline test_e1000_ring test_checksum test_net
+UNIT_TESTS := test_cmdline test_e1000_ring test_checksum test_net test_hist test_trace_fmt
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 # Host programs: the receiver of `make run` and of the tests.
@@ -79,10 +91,30 @@ $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-# The 64-bit kernel with symbols (for gdb), then the same in an ELF32
-# container: QEMU's Multiboot loader refuses ELF64 images.
-$(BUILD)/kernel64.elf: $(KOBJS) linker.ld $(LIBC)
-	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(LIBC) $(LIBGCC)
+# The 64-bit kernel with symbols (for gdb), linked twice: the first link
+# gives the addresses for the tracer's symbol table (build/ksyms.c), the
+# second links that table in.  The table is in .rodata, after .text, so no
+# function moves; the check after the second link makes sure of it.
+$(BUILD)/ksyms0.c: scripts/gen-ksyms.sh
+	@mkdir -p $(BUILD)
+	scripts/gen-ksyms.sh > $@
+
+$(BUILD)/ksyms.c: $(BUILD)/kernel64.pass1.elf scripts/gen-ksyms.sh
+	scripts/gen-ksyms.sh $< > $@
+
+$(BUILD)/obj/ksyms0.o: $(BUILD)/ksyms0.c $(LIBC)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/obj/ksyms.o: $(BUILD)/ksyms.c $(LIBC)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel64.pass1.elf: $(KOBJS) $(BUILD)/obj/ksyms0.o linker.ld $(LIBC)
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/obj/ksyms0.o $(LIBC) $(LIBGCC)
+
+$(BUILD)/kernel64.elf: $(KOBJS) $(BUILD)/obj/ksyms.o linker.ld $(LIBC)
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/obj/ksyms.o $(LIBC) $(LIBGCC)
+	@scripts/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms.c || \
+		{ echo "ksyms: functions moved between the two links" >&2; rm -f $@; exit 1; }
 
 $(BUILD)/kernel.elf: $(BUILD)/kernel64.elf
 	objcopy -O elf32-i386 $< $@
@@ -105,6 +137,14 @@ $(BUILD)/unit/test_e1000_ring: tests/unit/test_e1000_ring.c drivers/e1000_ring.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_e1000_ring.c drivers/e1000_ring.c -lcmocka
 
+$(BUILD)/unit/test_hist: tests/unit/test_hist.c kernel/hist.c kernel/hist.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_hist.c kernel/hist.c -lcmocka
+
+$(BUILD)/unit/test_trace_fmt: tests/unit/test_trace_fmt.c kernel/trace_fmt.c kernel/trace_fmt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_trace_fmt.c kernel/trace_fmt.c -lcmocka
+
 $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/checksum.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_checksum.c net/checksum.c -lcmocka
@@ -116,7 +156,7 @@ $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/check
 # precedence over libc's (and ASan's interceptors), so the sanitizers stay.
 NET_TEST_SRCS := tests/unit/test_net.c tests/unit/net_model.c net/netif.c net/checksum.c net/eth.c \
 		 net/arp.c net/ip.c net/udp.c net/icmp.c net/socket.c \
-		 drivers/e1000_ring.c kernel/cmdline.c
+		 drivers/e1000_ring.c kernel/cmdline.c kernel/lat.c kernel/hist.c
 NET_TEST_HDRS := net/net.h net/socket.h net/checksum.h net/byteorder.h \
 		 drivers/e1000.h drivers/e1000_regs.h kernel/cmdline.h \
 		 tests/unit/net_model.h tests/unit/shim/kernel/x86.h \
@@ -158,5 +198,8 @@ distclean:
 
 .PHONY: FORCE
 FORCE:
+
+# Flags live here: a change to the Makefile rebuilds the kernel.
+$(KOBJS): Makefile
 
 -include $(KOBJS:.o=.d)

@@ -25,6 +25,7 @@
 #include "drivers/pci.h"
 #include "kernel/apic.h"
 #include "kernel/console.h"
+#include "kernel/lat.h"
 #include "kernel/mem.h"
 #include "kernel/time.h"
 
@@ -160,6 +161,7 @@ static void e1000_intr(void *arg)
 
 	if (!icr)
 		return;
+	lat_irq_enter();
 	nic->stats.irqs++;
 	if (icr & E1000_INT_LSC)
 		e1000_link_changed(nic);
@@ -169,6 +171,7 @@ static void e1000_intr(void *arg)
 		e1000_rx_poll(nic);
 	if (icr & E1000_INT_TXDW)
 		e1000_tx_reclaim(nic);
+	lat_irq_exit();
 }
 
 static struct pci_dev *find_nic(const char **model)

@@ -14,12 +14,12 @@
 
 enum key {
 	K_IP, K_GW, K_DST, K_SPORT, K_MODE, K_COUNT, K_SIZE, K_BATCH,
-	K_RATE, K_TXRING, K_RXRING, K_TRACE, K_FAULT, K_NKEYS
+	K_RATE, K_TXRING, K_RXRING, K_TRACE, K_STAGES, K_FAULT, K_NKEYS
 };
 
 static const char *const key_name[K_NKEYS] = {
 	"ip", "gw", "dst", "sport", "mode", "count", "size", "batch",
-	"rate", "txring", "rxring", "trace", "fault",
+	"rate", "txring", "rxring", "trace", "stages", "fault",
 };
 
 /* A token of the command line: not NUL-terminated. */
@@ -217,6 +217,7 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 	case K_BATCH:	return parse_num(ps, v, 1, 64, &c->batch);
 	case K_RATE:	return parse_num(ps, v, 0, 100000000, &c->rate);
 	case K_TRACE:	r = parse_num(ps, v, 0, 1, &u); c->trace = (int)u; return r;
+	case K_STAGES:	r = parse_num(ps, v, 0, 1, &u); c->stages = (int)u; return r;
 	case K_TXRING:	return parse_ring(ps, v, &c->txring);
 	case K_RXRING:	return parse_ring(ps, v, &c->rxring);
 	case K_NKEYS:	break;

@@ -41,6 +41,7 @@ struct config {
 	uint32_t txring;	/* TX descriptors */
 	uint32_t rxring;	/* RX descriptors */
 	int trace;		/* print a function-graph trace of one send */
+	int stages;		/* stamp every stage of every send (kernel/lat.h) */
 	enum debug_fault fault;	/* take a CPU exception on purpose (tests) */
 };
 

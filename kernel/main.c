@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include "kernel/lat.h"
 #include "kernel/mem.h"
 #include "kernel/param.h"
 #include "kernel/time.h"
@@ -74,6 +75,7 @@ void kmain(uint32_t magic, uint32_t info)
 	}
 	if (cfg.mode == MODE_RAW)
 		kernel_exit(rawtest_run(nic, &cfg));
+	lat_init(cfg.stages);
 	net_init(nic, &cfg);
 	kernel_exit(app_run(&cfg));
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "kernel/apic.h"
+#include "kernel/ftrace.h"
+#include "kernel/lat.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/app.h"
@@ -69,6 +71,45 @@ static void print_end(void)
 {
 	e1000_stats_print(netif.nic);
 	net_print_drops();
+	lat_print();
+}
+
+/*
+ * trace=1: the datagram in the middle of the run is traced, from the call
+ * until its completion has run (interrupt included), at most 10 ms.
+ * Before, the earlier datagrams are let finish and their interrupt come
+ * (QEMU holds it back up to 128 us, "mitigation"), so the trace is of
+ * this one send alone.
+ */
+static void trace_begin(int fd)
+{
+	uint64_t irq;
+
+	sock_completed(fd);
+	irq = irq_save();
+	idle_wait_us(1000);
+	irq_restore(irq);
+	ftrace_start();
+}
+
+static void trace_end(void)
+{
+	uint64_t irq = irq_save(), end = now_ns() + 10000000;
+
+	while (netif.nic->tx_clean != netif.nic->tx_tail && now_ns() < end)
+		idle_wait_us(100);
+	irq_restore(irq);
+	ftrace_stop();
+}
+
+/* One send call, timed with the TSC: LAT_CALL, as Linux's sendto is timed. */
+static int send_call(int fd, struct mmsghdr *vec, uint32_t n, int batch)
+{
+	uint64_t t0 = rdtsc();
+	int r = batch == 1 ? (int)sendmsg(fd, &vec[0].msg_hdr, 0) : sendmmsg(fd, vec, n, 0);
+
+	lat_add(LAT_CALL, rdtsc() - t0);
+	return r > 0 && batch == 1 ? 1 : r;
 }
 
 static enum exit_code app_send(const struct config *cfg)
@@ -80,9 +121,14 @@ static enum exit_code app_send(const struct config *cfg)
 	uint8_t *buf = malloc((size_t)cfg->batch * cfg->size);
 	int fd = open_socket(cfg);
 	uint64_t seq = 0, t0, sent, failed = 0;
+	int traced;
 
 	if (!buf || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0)
 		panic("app: cannot set up the sender");
+	if (net_prime(cfg->dst_ip) < 0)
+		printf("send: no route or no ARP answer for the destination\n");
+	lat_measure_floor(netif.nic, 1000);
+	ftrace_measure_cost();
 	for (uint32_t j = 0; j < cfg->batch; j++) {
 		iov[j] = (struct iovec){ buf + (size_t)j * cfg->size, cfg->size };
 		vec[j].msg_hdr = (struct msghdr){ NULL, 0, &iov[j], 1, NULL, 0, 0 };
@@ -96,10 +142,12 @@ static enum exit_code app_send(const struct config *cfg)
 			app_fill_payload(iov[j].iov_base, seq + j, cfg->size);
 		if (cfg->rate)
 			pace(t0, seq, cfg->rate);
-		r = cfg->batch == 1 ? (int)sendmsg(fd, &vec[0].msg_hdr, 0) :
-				      sendmmsg(fd, vec, n, 0);
-		if (r > 0 && cfg->batch == 1)
-			r = 1;
+		traced = cfg->trace && seq <= cfg->count / 2 && cfg->count / 2 < seq + n;
+		if (traced)
+			trace_begin(fd);
+		r = send_call(fd, vec, n, (int)cfg->batch);
+		if (traced)
+			trace_end();
 		if (r <= 0) {		/* this datagram failed; go on with the next */
 			errs[errno & 0xFF]++;
 			failed++;
@@ -112,6 +160,8 @@ static enum exit_code app_send(const struct config *cfg)
 	       (unsigned)cfg->size, (unsigned long long)((now_ns() - t0) / 1000));
 	report_errors(errs, failed);
 	sock_close(fd);
+	if (cfg->trace)
+		ftrace_print();
 	print_end();
 	printf("@done mode=send sent=%llu failed=%llu\n", (unsigned long long)sent,
 	       (unsigned long long)(cfg->count - sent));

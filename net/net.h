@@ -121,6 +121,7 @@ void net_drop(enum drop_reason why);
 void net_print_drops(void);
 int net_tx(const struct e1000_seg *seg, int nseg, struct tx_owner *owner);
 int net_link_up(void);
+int net_prime(uint32_t dst);
 
 /* net/eth.c */
 void eth_build(uint8_t *frame, const uint8_t dst[6], uint16_t type);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "kernel/apic.h"
+#include "kernel/lat.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/net.h"
@@ -73,7 +74,10 @@ static struct sock *sock_get(int fd)
 /* The TX interrupt's word that one of our datagrams has gone. */
 static void sock_tx_done(struct tx_owner *o)
 {
-	((struct sock *)o)->tx_done++;
+	struct sock *s = (struct sock *)o;
+
+	lat_frame_done(s->tx_done);
+	s->tx_done++;
 }
 
 int socket(int domain, int type, int protocol)
@@ -251,10 +255,13 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
  * Interrupts off.  Headers into the slot's header buffer, the payload
  * copied after them or gathered from the caller, and onto the ring.
  * Returns 1 if the frame points into the caller's memory, 0 if not.
+ * t_ready: when the ring had room (for the stage stamps).
  */
-static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
+static int post(struct sock *s, const struct msghdr *m, const struct dest *d,
+		uint64_t t_ready)
 {
 	struct e1000 *nic = netif.nic;
+	uint64_t t_built = 0;
 	uint8_t *hdr = e1000_tx_hdr_next(nic);
 	struct e1000_seg seg[E1000_MAX_SEGS];
 	struct iovec copied = { hdr + HDRS_LEN, d->len };
@@ -287,8 +294,14 @@ static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
 	}
 	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP_, UDP_HLEN + (uint32_t)d->len);
 	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
+	if (lat_stages_on)
+		t_built = rdtsc();
 	e1000_tx_post(nic, seg, nseg, &s->owner);	/* cannot fail: checked */
 	s->tx_posted++;
+	if (lat_stages_on) {
+		lat_add(LAT_BUILD, t_built - t_ready);
+		lat_add(LAT_POST, rdtsc() - t_built);
+	}
 	return zerocopy;
 }
 
@@ -304,6 +317,7 @@ static int wait_done(struct sock *s)
 			return -ETIMEDOUT;
 		idle_wait_us(1000);
 	}
+	lat_frame_seen(s->tx_posted - 1);
 	return 0;
 }
 
@@ -326,7 +340,7 @@ static uint32_t descs_needed(const struct msghdr *m, size_t len)
  */
 static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, int flags)
 {
-	uint64_t irq = irq_save();
+	uint64_t irq = irq_save(), first = s->tx_posted, t0 = 0, t1;
 	unsigned int n = 0;
 	int zerocopy = 0, rc = 0;
 
@@ -334,14 +348,27 @@ static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, in
 		const struct msghdr *m = &vec[n].msg_hdr;
 		struct dest d;
 
-		if ((rc = prepare(s, m, flags, &d)) < 0 ||
-		    (rc = wait_ring(netif.nic, descs_needed(m, d.len), flags)) < 0)
+		if (lat_stages_on)
+			t0 = rdtsc();
+		if ((rc = prepare(s, m, flags, &d)) < 0)
 			break;
-		zerocopy |= post(s, m, &d);
+		if (lat_stages_on)
+			lat_add(LAT_RESOLVE, rdtsc() - t0);
+		if ((rc = wait_ring(netif.nic, descs_needed(m, d.len), flags)) < 0)
+			break;
+		zerocopy |= post(s, m, &d, lat_stages_on ? rdtsc() : 0);
 		vec[n].msg_len = (unsigned int)d.len;
 	}
-	if (n > 0)
+	if (n > 0 && !lat_stages_on) {
 		e1000_tx_kick(netif.nic);
+	} else if (n > 0) {
+		t0 = rdtsc();
+		e1000_tx_kick(netif.nic);
+		t1 = rdtsc();
+		lat_add(LAT_TAIL, t1 - t0);
+		for (uint64_t seq = first; seq < s->tx_posted; seq++)
+			lat_frame_sent(seq, t1);
+	}
 	/* The NIC still holds the caller's buffers: that is an error, always. */
 	if (zerocopy && wait_done(s) < 0) {
 		irq_restore(irq);

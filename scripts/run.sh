@@ -60,8 +60,9 @@ if [ "$(id -u)" -eq 0 ] && [ "${NET:-tap}" != user ]; then
 	ip netns exec "$ns" qemu-system-x86_64 -machine pc -accel "$accel" -m 64 -display none \
 		-serial stdio -cdrom build/unikernel.iso -boot d "${exit_dev[@]}" \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-		-device e1000,netdev=n0 -object filter-dump,id=f0,netdev=n0,file=$pcap
-	status=$?
+		-device e1000,netdev=n0 -object filter-dump,id=f0,netdev=n0,file=$pcap \
+		| tee build/run.log
+	status=${PIPESTATUS[0]}
 	set -e
 else
 	echo "run: no root (or NET=user), so no network namespace or tap: using -netdev user"
@@ -72,12 +73,16 @@ else
 	qemu-system-x86_64 -machine pc -accel "$accel" -m 64 -display none -serial stdio \
 		-kernel build/kernel.elf -append "ip=10.0.2.15/24 dst=10.0.2.2:9000 $*" \
 		"${exit_dev[@]}" -netdev user,id=n0 -device e1000,netdev=n0 \
-		-object filter-dump,id=f0,netdev=n0,file=$pcap
-	status=$?
+		-object filter-dump,id=f0,netdev=n0,file=$pcap | tee build/run.log
+	status=${PIPESTATUS[0]}
 	set -e
 fi
 
 echo "run: QEMU exited with status $status (kernel exit code $(( (status - 1) / 2 )))"
+if grep -q '^@json ' build/run.log; then	# trace=1: the Chrome trace, for Perfetto
+	sed -n 's/^@json //p' build/run.log | tr -d '\r' > build/trace.json
+	echo "run: trace in build/trace.json (open it in ui.perfetto.dev or chrome://tracing)"
+fi
 [ "$mode" = send ] && [ "$count" != 0 ] || exit 0
 sleep 0.5			# the last datagrams may still be in the host's queue
 kill -TERM "${pids[0]}" 2>/dev/null || true

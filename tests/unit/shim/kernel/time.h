@@ -15,4 +15,6 @@ uint64_t now_ns(void);
 /* Busy-wait at least us microseconds. */
 void delay_us(uint64_t us);
 
+uint64_t tsc_to_ns(uint64_t ticks);
+
 #endif

@@ -32,6 +32,14 @@ static inline void irq_restore(uint64_t flags)
 	(void)flags;
 }
 
+/* rdtsc runs in user mode too. */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 static inline void barrier(void)
 {
 	__asm__ volatile("" : : : "memory");

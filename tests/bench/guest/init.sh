@@ -1,0 +1,98 @@
+#!/bin/busybox sh
+# tests/bench/guest/init.sh - /init of the Linux guest of `make bench`
+# (packed by scripts/linux-guest.sh): bring eth0 (e1000) up, then send with
+# lsend or echo with lecho, as the kernel command line says.  Output goes to
+# the console (console=ttyS0); lines for programs begin with @:
+#   @linux up                     the network is ready (ARP resolved)
+#   (lsend's @lat, @samples, @linux, @done lines, once per run)
+#   @error linux: REASON          something failed; the guest powers off
+#
+# Keys on the kernel command line (defaults in brackets):
+#   bench.ip=ADDR/PREFIX [192.0.2.2/24]   bench.mode=send|echo [send]
+#   bench.dst=ADDR [192.0.2.1]            bench.port=N [9000]
+#   bench.count=N [1000]  bench.size=N [18]  bench.batch=N [1]
+#   bench.runs="SIZE:BATCH ..."  several sends in order, same count
+#                                  [bench.size:bench.batch]
+# Send mode powers off when done (poweroff -f: QEMU exits with status 0);
+# echo mode answers on bench.port until QEMU is killed.
+
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+
+# Wait until the console has sent what we wrote: stty sets the mode with
+# tcsetattr(TCSADRAIN), which returns once the output queue is empty.
+drain() {
+	stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null
+}
+
+fail() {
+	echo "@error linux: $*"
+	drain
+	poweroff -f
+}
+
+# param KEY DEFAULT: the value of bench.KEY on /proc/cmdline, quoted
+# ("a b c") or not; the last one wins.
+CMDLINE=$(cat /proc/cmdline)
+param() {
+	v=$(echo "$CMDLINE" | sed -nE 's/(^|.* )bench\.'"$1"'="([^"]*)".*/\2/p')
+	[ -z "$v" ] && v=$(echo "$CMDLINE" | sed -nE 's/(^|.* )bench\.'"$1"'=([^ "]*).*/\2/p')
+	echo "${v:-$2}"
+}
+
+# Up to 5 s for the link (QEMU reports it once the driver has reset the MAC).
+wait_carrier() {
+	for _ in $(seq 50); do
+		[ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Resolve DST's MAC before the clock starts.  The first reply may wait ~1 s
+# in QEMU (its e1000 holds received frames for 1 s after each RCTL write).
+resolve() {
+	for _ in 1 2 3; do
+		ping -c 1 -W 2 "$1" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+net_up() {
+	insmod /lib/e1000.ko || fail "insmod e1000.ko failed"
+	[ -d /sys/class/net/eth0 ] || fail "no eth0 after insmod e1000.ko"
+	echo 1 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6	# no IPv6 chatter
+	ip addr add "$IP" dev eth0 || fail "bad bench.ip=$IP"
+	ip link set eth0 up
+	wait_carrier || fail "eth0: no carrier after 5 s"
+	resolve "$DST" || [ "$MODE" = echo ] || fail "no answer from $DST (ARP/ping)"
+}
+
+run_sends() {
+	for run in $RUNS; do
+		lsend "$DST" "$PORT" "$COUNT" "${run%:*}" "${run#*:}"
+	done
+}
+
+IP=$(param ip 192.0.2.2/24)
+MODE=$(param mode send)
+DST=$(param dst 192.0.2.1)
+PORT=$(param port 9000)
+COUNT=$(param count 1000)
+RUNS=$(param runs "$(param size 18):$(param batch 1)")
+
+net_up
+echo "linux: $(uname -r), eth0 $IP, qdisc $(tc qdisc show dev eth0 | cut -d' ' -f2)," \
+	"up $(cut -d' ' -f1 /proc/uptime) s after kernel start"
+echo "@linux up"
+case $MODE in
+send)	run_sends ;;
+echo)	lecho "$PORT"; fail "lecho exited" ;;
+*)	fail "bad bench.mode=$MODE" ;;
+esac
+drain
+poweroff -f
