@@ -4,6 +4,7 @@
 #   make run        the main job: send, and verify on the host (scripts/run.sh)
 #   make test       unit tests and QEMU tests, then one "N passed, N failed" line
 #   make iso ARGS="count=10"   an ISO with another default command line
+#   make bench      this kernel beside a Linux guest on the same QEMU (docs/performance.md)
 #   make gdb        QEMU waiting for gdb, and gdb attached with symbols
 
 BUILD    := build
@@ -72,9 +73,9 @@ UNIT_TESTS := test_cmdline test_e1000_ring test_checksum test_net test_hist test
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 # Host programs: the receiver of `make run` and of the tests.
-HOST_BINS  := $(BUILD)/host/udp_receiver
+HOST_BINS  := $(BUILD)/host/udp_receiver $(BUILD)/host/udp_pingpong $(BUILD)/host/tap_blast
 
-.PHONY: all iso run test unit host gdb deps clean distclean
+.PHONY: all iso run test unit host bench gdb deps clean distclean
 all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso $(HOST_BINS)
 
 deps:
@@ -182,6 +183,13 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh $(ARGS)
+
+# Both guests side by side; report in build/bench, copied to docs/performance.md.
+bench: deps
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all host
+	@scripts/linux-guest.sh $(BUILD)/linux
+	@$(PYTHON) tests/bench/bench.py --publish docs
 
 gdb: $(BUILD)/kernel.elf
 	$(QEMU) -kernel $(BUILD)/kernel.elf -append "$(ARGS)" -nic none \

@@ -16,7 +16,7 @@
 #define LAT_FRAMES	4096	/* frames in flight we can follow: the largest ring */
 
 static const char *const stage_name[LAT_NSTAGES] = {
-	"call", "resolve", "build", "post", "tail", "to_irq", "reclaim", "seen",
+	"call", "resolve", "build", "post", "tail", "to_irq", "reclaim", "polled", "seen",
 	"floor_tail", "floor_read", "stamp",
 };
 
@@ -57,7 +57,7 @@ void lat_frame_done(uint64_t seq)
 		lat_add(LAT_TO_IRQ, lat.irq_entry > sent ? lat.irq_entry - sent : 0);
 		lat_add(LAT_RECLAIM, now - lat.irq_entry);
 	} else {
-		lat_add(LAT_RECLAIM, now - sent);
+		lat_add(LAT_POLLED, now - sent);
 	}
 	lat.reclaimed[seq % LAT_FRAMES] = now;
 }

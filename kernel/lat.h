@@ -22,7 +22,8 @@ enum lat_stage {
 	LAT_POST,	/* -> descriptors written */
 	LAT_TAIL,	/* the tail write itself; QEMU sends the frame inside it */
 	LAT_TO_IRQ,	/* tail write returned -> TX interrupt entry */
-	LAT_RECLAIM,	/* interrupt entry (or tail write, if polled) -> reclaimed */
+	LAT_RECLAIM,	/* TX interrupt entry -> descriptors reclaimed in it */
+	LAT_POLLED,	/* tail write returned -> reclaimed by a sender's own look */
 	LAT_SEEN,	/* reclaimed -> the caller sees its frame done */
 	LAT_FLOOR_TAIL,	/* a bare tail write that hands the NIC nothing new */
 	LAT_FLOOR_READ,	/* a bare register read (STATUS) */

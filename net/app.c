@@ -18,6 +18,12 @@
 #include "net/socket.h"
 
 #define SPIN_BELOW_US	20	/* pacing gaps shorter than this are spun */
+#define SAMPLES_MAX	2000	/* raw call times kept for "@samples" (CDF plots) */
+
+static struct {
+	uint32_t ns[SAMPLES_MAX];
+	unsigned n;
+} samples;
 
 void app_fill_payload(uint8_t *p, uint64_t seq, uint32_t size)
 {
@@ -107,9 +113,20 @@ static int send_call(int fd, struct mmsghdr *vec, uint32_t n, int batch)
 {
 	uint64_t t0 = rdtsc();
 	int r = batch == 1 ? (int)sendmsg(fd, &vec[0].msg_hdr, 0) : sendmmsg(fd, vec, n, 0);
+	uint64_t t = rdtsc() - t0;
 
-	lat_add(LAT_CALL, rdtsc() - t0);
+	lat_add(LAT_CALL, t);
+	if (samples.n < SAMPLES_MAX)
+		samples.ns[samples.n++] = (uint32_t)tsc_to_ns(t);
 	return r > 0 && batch == 1 ? 1 : r;
+}
+
+static void print_samples(uint32_t size)
+{
+	printf("@samples stage=call size=%u ns=", (unsigned)size);
+	for (unsigned i = 0; i < samples.n; i++)
+		printf(i ? " %u" : "%u", (unsigned)samples.ns[i]);
+	printf("\n");
 }
 
 static enum exit_code app_send(const struct config *cfg)
@@ -162,6 +179,7 @@ static enum exit_code app_send(const struct config *cfg)
 	sock_close(fd);
 	if (cfg->trace)
 		ftrace_print();
+	print_samples(cfg->size);
 	print_end();
 	printf("@done mode=send sent=%llu failed=%llu\n", (unsigned long long)sent,
 	       (unsigned long long)(cfg->count - sent));

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages this project needs, and only the missing ones.
-# Called by `make run`, `make test` and `make bench`; safe to run again.
+# Called by `make run` and `make test`; `make bench` calls it as
+# `deps.sh bench` for the few more the benchmark needs.  Safe to run again.
 set -eu
 
 PACKAGES="
@@ -20,6 +21,16 @@ iputils-ping
 tcpdump
 tshark
 "
+
+# make bench: plots, and the tools that pack the Linux guest (its kernel and
+# busybox are fetched with apt-get download into build/, not installed).
+BENCH_PACKAGES="
+gnuplot-nox
+file
+xz-utils
+zstd
+"
+[ "${1:-}" = bench ] && PACKAGES="$PACKAGES $BENCH_PACKAGES"
 
 missing=""
 for p in $PACKAGES; do

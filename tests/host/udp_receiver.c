@@ -8,7 +8,9 @@
  *
  * Prints "receiver: ready" on stderr once bound, then receives until
  * COUNT distinct datagrams have arrived, SIGTERM or SIGINT comes (it then
- * drains what is queued), or SECONDS pass.  Last line on stdout:
+ * drains what is queued), or SECONDS pass.  Then, on stdout, the rate
+ * between the first and the last datagram, and as the last line:
+ *   @rx n=N first_to_last_ns=T pps=P
  *   received V/COUNT valid, L lost, D duplicated, C corrupt
  * Exit status 0 only if all COUNT arrived valid, none twice, none corrupt.
  */
@@ -30,7 +32,16 @@ struct tally {
 	uint64_t count, size;
 	uint8_t *seen;		/* one byte per sequence number */
 	uint64_t valid, dup, corrupt;
+	uint64_t n, first_ns, last_ns;	/* every datagram, and when */
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void on_signal(int sig)
 {
@@ -42,6 +53,9 @@ static void check(struct tally *t, const uint8_t *p, size_t n)
 {
 	uint64_t seq = 0;
 
+	t->last_ns = now_ns();
+	if (t->n++ == 0)
+		t->first_ns = t->last_ns;
 	if (n != t->size || n < 8) {
 		t->corrupt++;
 		return;
@@ -131,6 +145,10 @@ int main(int argc, char **argv)
 	fd = open_socket(addr, port);
 	fprintf(stderr, "receiver: ready on %s:%d\n", addr, port);
 	receive(fd, &t, seconds);
+	if (t.n > 1)
+		printf("@rx n=%llu first_to_last_ns=%llu pps=%llu\n", (unsigned long long)t.n,
+		       (unsigned long long)(t.last_ns - t.first_ns),
+		       (unsigned long long)((t.n - 1) * 1000000000ull / (t.last_ns - t.first_ns + 1)));
 	printf("received %llu/%llu valid, %llu lost, %llu duplicated, %llu corrupt\n",
 	       (unsigned long long)t.valid, (unsigned long long)t.count,
 	       (unsigned long long)(t.count - t.valid), (unsigned long long)t.dup,

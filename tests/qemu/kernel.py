@@ -102,9 +102,10 @@ def tap_nic(model="e1000", mac="02:00:00:00:00:42", tap="tap0", extra=""):
 class Running:
     """A kernel booted in the background, its serial output read as it comes."""
 
-    def __init__(self, ns, args, net, timeout=120, **kw):
+    def __init__(self, ns, args=None, net=(), timeout=120, cmd=None, **kw):
+        """Boot this kernel with args and net, or run cmd (another guest)."""
         self.deadline = time.time() + timeout
-        self.proc = ns.popen(*qemu_cmd(args, net=net, **kw), stdout=subprocess.PIPE,
+        self.proc = ns.popen(*(cmd or qemu_cmd(args, net=net, **kw)), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         self.out = []
         self.cond = threading.Condition()
