@@ -211,3 +211,5 @@ FORCE:
 $(KOBJS): Makefile
 
 -include $(KOBJS:.o=.d)
+
+linux-guest: ; scripts/linux-guest.sh build/linux

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 
-from kernel import BUILD, QEMU, Running, qemu_cmd, tap_nic  # noqa: E402
+from kernel import BUILD, QEMU, Running, kvm_usable, qemu_cmd, tap_nic  # noqa: E402
 from netns import NetNS  # noqa: E402
 
 MAC = "02:00:00:00:00:42"
@@ -40,6 +40,9 @@ class Bench:
         self.n_pps = 300 if smoke else 20000
         self.n_rtt = 50 if smoke else 2000
         self.results = {}
+        ok, why = kvm_usable()
+        self.kvm_note = ("usable, but this bench runs TCG only; compare with "
+                         "ACCEL=kvm make run" if ok else f"not run: {why}")
         self.step, self.steps = 0, 0
         self.commands = []
 

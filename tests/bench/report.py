@@ -170,8 +170,9 @@ def write_report(bench, elapsed):
     L.append(f"Made by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
              f"in {elapsed:.0f} s{' (smoke run)' if bench.smoke else ''}.\n")
     L.append(f"- machine: {cpu}, {os.cpu_count()} cores, host Linux {platform.release()}")
-    L.append(f"- {qemu}, accelerator TCG (this machine's /dev/kvm cannot run either guest), "
-             f"`-machine pc -m 256`, `-device e1000` on a tap in a network namespace")
+    L.append(f"- {qemu}, accelerator TCG, `-machine pc -m 256`, `-device e1000` on a tap "
+             f"in a network namespace")
+    L.append(f"- KVM: {bench.kvm_note}")
     L.append(f"- Linux guest: {linux_version(root)}, e1000 driver, busybox initramfs, "
              f"static `lsend`/`lecho` (tests/bench/guest/)")
     L.append(f"- samples: {bench.n_lat} send calls, {bench.n_pps} datagrams for pps, "

@@ -35,22 +35,21 @@ setup_netns() {
 	ip -n "$NS" link set tap0 up
 }
 
-# qemu APPEND: the guest on tap0, in the namespace, for at most 15 minutes
-# (timeout passes a SIGTERM it receives on to QEMU).
-qemu() {
-	timeout 900 ip netns exec "$NS" qemu-system-x86_64 -machine pc -accel tcg -m 256 \
-		-display none -serial stdio -monitor none \
-		-kernel "$OUT/vmlinux" -initrd "$OUT/initramfs.cpio.gz" -append "$1" \
-		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-		-device e1000,netdev=n0 </dev/null
-}
+# The guest on tap0, in the namespace, for at most 15 minutes; append
+# -append "...".  (timeout passes a SIGTERM it receives on to QEMU.)
+# shellcheck disable=SC2054	# the commas belong to QEMU's options
+QEMU=(timeout 900 ip netns exec "$NS" qemu-system-x86_64 -machine pc -accel tcg
+	-m 256 -display none -serial stdio -monitor none
+	-kernel "$OUT/vmlinux" -initrd "$OUT/initramfs.cpio.gz"
+	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device e1000,netdev=n0)
 
 # Each line prefixed with seconds since the function started.
 stamp() {
-	local t0=$EPOCHREALTIME line
+	local t0=${EPOCHREALTIME/./} line ms
 	while IFS= read -r line; do
 		line=${line%$'\r'}
-		printf '%7.2f %s\n' "$(bc <<< "$EPOCHREALTIME - $t0")" "${line:0:200}"
+		ms=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
+		printf '%4d.%03d %s\n' $((ms / 1000)) $((ms % 1000)) "$line"
 	done
 }
 
@@ -62,7 +61,7 @@ try_send() {
 	recv=$!
 	pids+=("$recv")
 	for _ in $(seq 50); do grep -q ready build/try_linux_recv.err && break; sleep 0.1; done
-	qemu "$BASE bench.mode=send bench.count=$COUNT bench.runs=$SIZE:$BATCH" |
+	"${QEMU[@]}" -append "$BASE bench.mode=send bench.count=$COUNT bench.runs=$SIZE:$BATCH" </dev/null |
 		stamp | tee "$log"
 	sleep 0.5
 	kill -TERM "$recv" 2>/dev/null || true
@@ -74,7 +73,7 @@ try_send() {
 try_runs() {
 	local log=build/try_linux_runs.log n
 	echo "== send, runs \"$RUNS\", count=$COUNT (not checked by a receiver)"
-	qemu "$BASE bench.mode=send bench.count=$COUNT bench.runs=\"$RUNS\"" |
+	"${QEMU[@]}" -append "$BASE bench.mode=send bench.count=$COUNT bench.runs=\"$RUNS\"" </dev/null |
 		stamp | grep -v '@samples' | tee "$log"
 	n=$(grep -c '@lat ' "$log" || true)
 	[ "$n" = "$(wc -w <<< "$RUNS")" ] && echo "runs: $n @lat lines" || echo "FAIL: $n @lat lines"
@@ -83,11 +82,12 @@ try_runs() {
 try_echo() {
 	local log=build/try_linux_echo.log q
 	echo "== echo"
-	qemu "$BASE bench.mode=echo" > "$log" &
+	"${QEMU[@]}" -append "$BASE bench.mode=echo" </dev/null > "$log" 2>&1 &
 	q=$!
 	pids+=("$q")
 	for _ in $(seq 600); do grep -q '@linux up' "$log" && break; sleep 0.2; done
 	cat "$log"
+	grep -q '@linux up' "$log" || { echo "FAIL: no @linux up in 120 s"; return 1; }
 	ip netns exec "$NS" python3 - <<'EOF'
 import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
