@@ -37,7 +37,7 @@
 #define LAPIC_TIMER_CUR	0x390	/* current count */
 #define LAPIC_TIMER_DIV	0x3E0
 #define   TIMER_DIV_16	0x3
-#define TIMER_CALIB_US	10000
+#define TIMER_CALIB_US	5000
 
 /* IOAPIC: index/data pair, then the registers behind them (82093AA 3.1). */
 #define IOREGSEL	0x00

@@ -13,8 +13,8 @@
 #define PIT_CH2		0x42
 #define PIT_MODE	0x43
 #define PORT_B		0x61	/* bit 0: channel 2 gate; bit 1: speaker; bit 5: OUT2 */
-#define CALIB_MS	20
-#define CALIB_RUNS	5
+#define CALIB_MS	10
+#define CALIB_RUNS	3
 
 uint64_t tsc_hz;
 static uint64_t tsc_boot;
@@ -83,9 +83,11 @@ void time_init(void)
 		cpuid(0x80000007, 0, r);
 		invariant = (r[3] >> 8) & 1;
 	}
-	printf("time: TSC %llu.%03llu MHz (%s), invariant %s\n",
+	/* The TSC counts from 0 at reset: how long firmware and loader took. */
+	printf("time: TSC %llu.%03llu MHz (%s), invariant %s; %llu ms since reset\n",
 	       (unsigned long long)(tsc_hz / 1000000),
-	       (unsigned long long)(tsc_hz / 1000 % 1000), how, invariant ? "yes" : "no");
+	       (unsigned long long)(tsc_hz / 1000 % 1000), how, invariant ? "yes" : "no",
+	       (unsigned long long)(tsc_boot / (tsc_hz / 1000)));
 }
 
 uint64_t tsc_to_ns(uint64_t ticks)

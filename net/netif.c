@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/net.h"
 
@@ -38,6 +39,9 @@ void net_init(struct e1000 *nic, const struct config *cfg)
 	e1000_set_rx_handler(nic, eth_input, NULL);
 	if (net_link_up())
 		arp_announce();
+	printf("net: %u.%u.%u.%u up, %llu ms since reset\n", netif.ip >> 24, netif.ip >> 16 & 0xFF,
+	       netif.ip >> 8 & 0xFF, netif.ip & 0xFF,
+	       (unsigned long long)(rdtsc() / (tsc_hz / 1000)));
 }
 
 int net_link_up(void)

@@ -49,6 +49,8 @@
 #define SOCK_RXQ_LEN	64	/* datagrams queued per socket */
 #define SOCK_MMSG_MAX	64	/* messages one sendmmsg call takes */
 #define SOCK_WAIT_MS	1000	/* longest wait for ring space or for DD */
+#define SOCK_BUSY_POLL_US 2000	/* recv looks at the ring this long before sleeping */
+#define SOCK_POLL_NAP_US 10	/* ... napping this long between looks */
 
 #define AF_INET		2
 #define SOCK_DGRAM	2

@@ -122,6 +122,8 @@ uint64_t now_ns(void)
 	return clock_ns;
 }
 
+uint64_t tsc_hz = 1000000000;	/* for messages only */
+
 /* The host's TSC rate is unknown here; kernel/lat.c's reports only. */
 uint64_t tsc_to_ns(uint64_t ticks)
 {

@@ -10,6 +10,8 @@
 #include "kernel/x86.h"
 
 /* Nanoseconds since boot (the test's fake clock). */
+extern uint64_t tsc_hz;
+
 uint64_t now_ns(void);
 
 /* Busy-wait at least us microseconds. */
