@@ -55,6 +55,8 @@ KOBJS := \
 	net/udp.o \
 	net/icmp.o \
 	net/socket.o \
+	net/send.o \
+	net/recv.o \
 	net/app.o
 
 KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
@@ -62,7 +64,7 @@ KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 # The send path, built with -finstrument-functions for trace=1 (kernel/ftrace.h).
 # Inline helpers and one-line ring arithmetic stay out of the graph.
 TRACED := net/netif.o net/checksum.o net/eth.o net/arp.o net/ip.o net/udp.o \
-	  net/icmp.o net/socket.o drivers/e1000.o drivers/e1000_ring.o kernel/trap.o
+	  net/icmp.o net/socket.o net/send.o net/recv.o drivers/e1000.o drivers/e1000_ring.o kernel/trap.o
 $(addprefix $(BUILD)/obj/,$(TRACED)): KCFLAGS += -finstrument-functions \
 	-finstrument-functions-exclude-file-list=net/byteorder.h,kernel/x86.h,drivers/e1000.h,net/checksum.h \
 	-finstrument-functions-exclude-function-list=ring_add,desc_status,dma_addr,fold32,fold16,swap16,sum_le
@@ -156,9 +158,9 @@ $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/check
 # socket(), sendmsg() ... are defined in the binary itself and take
 # precedence over libc's (and ASan's interceptors), so the sanitizers stay.
 NET_TEST_SRCS := tests/unit/test_net.c tests/unit/net_model.c net/netif.c net/checksum.c net/eth.c \
-		 net/arp.c net/ip.c net/udp.c net/icmp.c net/socket.c \
+		 net/arp.c net/ip.c net/udp.c net/icmp.c net/socket.c net/send.c net/recv.c \
 		 drivers/e1000_ring.c kernel/cmdline.c kernel/lat.c kernel/hist.c
-NET_TEST_HDRS := net/net.h net/socket.h net/checksum.h net/byteorder.h \
+NET_TEST_HDRS := net/net.h net/socket.h net/sock.h net/checksum.h net/byteorder.h \
 		 drivers/e1000.h drivers/e1000_regs.h kernel/cmdline.h \
 		 tests/unit/net_model.h tests/unit/shim/kernel/x86.h \
 		 tests/unit/shim/kernel/apic.h tests/unit/shim/kernel/time.h

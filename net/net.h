@@ -150,7 +150,7 @@ void udp_build(uint8_t *hdr, uint32_t dst, uint16_t sport, uint16_t dport,
 	       const struct iovec *iov, int iovcnt, uint32_t len);
 void udp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len);
 
-/* net/socket.c: queue a received datagram; 0, -ENOENT (no socket), -ENOBUFS */
+/* net/recv.c: queue a received datagram; 0, -ENOENT (no socket), -ENOBUFS */
 int sock_deliver(uint16_t port, uint32_t src, uint16_t sport,
 		 const uint8_t *data, uint32_t len);
 

@@ -214,6 +214,12 @@ def write_report(bench, elapsed):
             L.append(f"| boot to first frame on the tap | {mit} | "
                      f"{'-' if o is None else f'{o:.3f} s'} | {'-' if l is None else f'{l:.3f} s'} | "
                      f"{fmt_ratio(ratio(l, o))} |")
+    ours18 = r.get("ours/latency/18/on") or {}
+    if len(ours18.get("ms_since_reset", [])) == 2:
+        kmain, up = ours18["ms_since_reset"]
+        L.append(f"\nOf this kernel's boot to first frame, firmware and loader took until "
+                 f"{kmain} ms after reset (when `time_init` printed) and the frame left "
+                 f"{up} ms after reset; the rest is QEMU starting up.")
     host = r.get("host/ceiling/None/off")
     if host:
         L.append(f"\nThe host writing the same 60-byte frames into the tap (no QEMU): "

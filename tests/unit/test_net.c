@@ -229,10 +229,9 @@ static void test_full_ring(void **state)
 }
 
 /*
- * FAILS: a bug in net/socket.c (send_batch).  The buffer contract: a
- * zero-copy sendmsg returns success only once the NIC is done with the
- * caller's buffer.  A NIC that never finishes must not be reported as
- * success; send_batch computes -ETIMEDOUT, then returns the count.
+ * The buffer contract: a zero-copy sendmsg returns success only once the
+ * NIC is done with the caller's buffer.  A NIC that never finishes must
+ * not be reported as success: ETIMEDOUT (this once returned the count).
  */
 static void test_zerocopy_stall(void **state)
 {
@@ -247,10 +246,10 @@ static void test_zerocopy_stall(void **state)
 }
 
 /*
- * FAILS: a bug in net/socket.c (wait_ring).  A ring of 8 (txring=8 is
- * allowed) never has 9 descriptors free: a gathered message of 8
- * non-empty iovecs must fail at once (EMSGSIZE, as e1000_tx_post would),
- * not wait SOCK_WAIT_MS for room that cannot come, then say ENOBUFS.
+ * A ring of 8 (txring=8 is allowed) never has 9 descriptors free: a
+ * gathered message of 8 non-empty iovecs must fail at once (EMSGSIZE, as
+ * e1000_tx_post would), not wait SOCK_WAIT_MS for room that cannot come,
+ * then say ENOBUFS (as it once did).
  */
 static void test_gather_wider_than_ring(void **state)
 {
@@ -536,10 +535,10 @@ static void test_recv_queue_full(void **state)
 }
 
 /*
- * FAILS: a bug in the receive path (ip_input, udp_input, sock_deliver).
  * A frame longer than the MTU allows (the e1000 without LPE takes up to
  * 1522 bytes): its 1476 bytes of UDP payload must be dropped, not copied
- * into a queue slot that holds UDP_MAX_PAYLOAD (1472): 4 bytes overrun.
+ * into a queue slot that holds UDP_MAX_PAYLOAD (1472), which once
+ * overran it by 4 bytes.
  */
 static void test_recv_oversized(void **state)
 {

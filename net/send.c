@@ -1,0 +1,277 @@
+/*
+ * net/send.c - the send path: sendmsg, sendmmsg, sendto.
+ *
+ *   sendmsg -> check the message, route, resolve the next hop's MAC
+ *           -> wait for ring space (or EAGAIN)
+ *           -> build Ethernet+IPv4+UDP headers in the ring slot's header
+ *              buffer; copy a small payload after them, or gather the
+ *              caller's iovecs as further descriptors
+ *           -> post, and one tail write (one per sendmmsg batch)
+ *           -> zero-copy: wait until the NIC reports the frame done.
+ *
+ * Completion is the driver's TX interrupt (or the sender's own look at
+ * DD): it calls the socket's tx_owner, which counts the datagram done.
+ * Everything that touches the ring runs with interrupts off, since the
+ * interrupt handler is the ring's other user; see drivers/e1000.h.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "kernel/apic.h"
+#include "kernel/lat.h"
+#include "kernel/time.h"
+#include "kernel/x86.h"
+#include "net/sock.h"
+
+/* Where one datagram goes, worked out before the ring is touched. */
+struct dest {
+	uint32_t ip;
+	uint16_t port;
+	uint8_t mac[6];
+	size_t len;		/* payload bytes */
+};
+
+/* Check the message's shape; the payload length, or a negative errno. */
+static ssize_t check_msg(const struct msghdr *m, int flags)
+{
+	size_t len = 0;
+
+	if (!m || (!m->msg_iov && m->msg_iovlen))
+		return -EFAULT;
+	if (flags & ~MSG_DONTWAIT)
+		return -EOPNOTSUPP;
+	if (m->msg_iovlen == 0)
+		return -EINVAL;
+	if (m->msg_iovlen > SOCK_IOV_MAX)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < m->msg_iovlen; i++) {
+		if (!m->msg_iov[i].iov_base && m->msg_iov[i].iov_len)
+			return -EFAULT;
+		if (m->msg_iov[i].iov_len > UDP_MAX_PAYLOAD)
+			return -EMSGSIZE;
+		len += m->msg_iov[i].iov_len;
+	}
+	return len > UDP_MAX_PAYLOAD ? -EMSGSIZE : (ssize_t)len;
+}
+
+/* Everything before the ring: checks, destination, route, next hop's MAC. */
+static int prepare(struct sock *s, const struct msghdr *m, int flags, struct dest *d)
+{
+	ssize_t len = check_msg(m, flags);
+	uint32_t nexthop;
+	int rc;
+
+	if (len < 0)
+		return (int)len;
+	d->len = (size_t)len;
+	if (m->msg_name) {
+		if ((rc = sock_read_addr(m->msg_name, m->msg_namelen, &d->ip, &d->port)) < 0)
+			return rc;
+		if (d->ip == 0 || d->port == 0)
+			return -EINVAL;
+	} else if (s->raddr) {
+		d->ip = s->raddr;
+		d->port = s->rport;
+	} else {
+		return -EDESTADDRREQ;
+	}
+	if (!net_link_up())
+		return -ENETDOWN;
+	if ((rc = ip_route(d->ip, &nexthop)) < 0)
+		return rc;
+	if (!s->lport && (rc = sock_bind_port(s, 0)) < 0)
+		return rc;
+	return arp_resolve(nexthop, d->mac, flags & MSG_DONTWAIT);
+}
+
+/* Interrupts off.  Wait until need descriptors are free, kicking first. */
+static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
+{
+	uint64_t deadline = 0;
+
+	if (need > nic->tx_count - 1)
+		return -EMSGSIZE;	/* more iovecs than this ring can ever take */
+	while (e1000_tx_free(nic) < need) {
+		if (flags & MSG_DONTWAIT)
+			return -EAGAIN;
+		if (!deadline)
+			deadline = now_ns() + SOCK_WAIT_MS * 1000000ULL;
+		else if (now_ns() > deadline)
+			return -ENOBUFS;
+		e1000_tx_kick(nic);	/* a batch's earlier frames must go first */
+		if (e1000_tx_reclaim(nic) == 0)
+			idle_wait_us(1000);
+		if (!net_link_up())
+			return -ENETDOWN;
+	}
+	return 0;
+}
+
+/*
+ * Interrupts off.  Headers into the slot's header buffer, the payload
+ * copied after them or gathered from the caller, and onto the ring.
+ * Returns 1 if the frame points into the caller's memory, 0 if not.
+ * t_ready: when the ring had room (for the stage stamps).
+ */
+static int post(struct sock *s, const struct msghdr *m, const struct dest *d,
+		uint64_t t_ready)
+{
+	struct e1000 *nic = netif.nic;
+	uint64_t t_built = 0;
+	uint8_t *hdr = e1000_tx_hdr_next(nic);
+	struct e1000_seg seg[E1000_MAX_SEGS];
+	struct iovec copied = { hdr + HDRS_LEN, d->len };
+	int nseg = 1, zerocopy = d->len > SOCK_COPY_MAX;
+
+	seg[0].addr = hdr;
+	seg[0].len = HDRS_LEN;
+	if (!zerocopy) {
+		uint8_t *p = hdr + HDRS_LEN;
+
+		for (size_t i = 0; i < m->msg_iovlen; i++) {
+			if (m->msg_iov[i].iov_len)
+				memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
+			p += m->msg_iov[i].iov_len;
+		}
+		seg[0].len += (uint32_t)d->len;
+		if (seg[0].len < E1000_MIN_FRAME) {	/* pad; IP's length is exact */
+			memset(hdr + seg[0].len, 0, E1000_MIN_FRAME - seg[0].len);
+			seg[0].len = E1000_MIN_FRAME;
+		}
+		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, &copied, 1, d->len);
+	} else {
+		for (size_t i = 0; i < m->msg_iovlen; i++)
+			if (m->msg_iov[i].iov_len) {
+				seg[nseg].addr = m->msg_iov[i].iov_base;
+				seg[nseg++].len = (uint32_t)m->msg_iov[i].iov_len;
+			}
+		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port,
+			  m->msg_iov, (int)m->msg_iovlen, d->len);
+	}
+	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP_, UDP_HLEN + (uint32_t)d->len);
+	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
+	if (lat_stages_on)
+		t_built = rdtsc();
+	e1000_tx_post(nic, seg, nseg, &s->owner);	/* cannot fail: checked */
+	s->tx_posted++;
+	if (lat_stages_on) {
+		lat_add(LAT_BUILD, t_built - t_ready);
+		lat_add(LAT_POST, rdtsc() - t_built);
+	}
+	return zerocopy;
+}
+
+/* Interrupts off.  Wait until every datagram posted so far is done. */
+int sock_wait_done(struct sock *s)
+{
+	uint64_t deadline = now_ns() + SOCK_WAIT_MS * 1000000ULL;
+
+	while (s->tx_done < s->tx_posted) {
+		if (e1000_tx_reclaim(netif.nic) > 0)
+			continue;
+		if (now_ns() > deadline)
+			return -ETIMEDOUT;
+		idle_wait_us(1000);
+	}
+	lat_frame_seen(s->tx_posted - 1);
+	return 0;
+}
+
+/* Descriptors a message will need: its non-empty iovecs, plus the headers. */
+static uint32_t descs_needed(const struct msghdr *m, size_t len)
+{
+	uint32_t n = 1;
+
+	if (len <= SOCK_COPY_MAX)
+		return 1;
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		n += m->msg_iov[i].iov_len != 0;
+	return n;
+}
+
+/*
+ * The send path for vlen messages (sendmsg is vlen = 1): each prepared and
+ * posted, one tail write for all, then the wait the buffer contract asks.
+ * Returns how many were posted, or a negative errno if none was.
+ */
+static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+	uint64_t irq = irq_save(), first = s->tx_posted, t0 = 0, t1;
+	unsigned int n = 0;
+	int zerocopy = 0, rc = 0;
+
+	for (; n < vlen; n++) {
+		const struct msghdr *m = &vec[n].msg_hdr;
+		struct dest d;
+
+		if (lat_stages_on)
+			t0 = rdtsc();
+		if ((rc = prepare(s, m, flags, &d)) < 0)
+			break;
+		if (lat_stages_on)
+			lat_add(LAT_RESOLVE, rdtsc() - t0);
+		if ((rc = wait_ring(netif.nic, descs_needed(m, d.len), flags)) < 0)
+			break;
+		zerocopy |= post(s, m, &d, lat_stages_on ? rdtsc() : 0);
+		vec[n].msg_len = (unsigned int)d.len;
+	}
+	if (n > 0 && !lat_stages_on) {
+		e1000_tx_kick(netif.nic);
+	} else if (n > 0) {
+		t0 = rdtsc();
+		e1000_tx_kick(netif.nic);
+		t1 = rdtsc();
+		lat_add(LAT_TAIL, t1 - t0);
+		for (uint64_t seq = first; seq < s->tx_posted; seq++)
+			lat_frame_sent(seq, t1);
+	}
+	/* The NIC still holds the caller's buffers: that is an error, always. */
+	if (zerocopy && sock_wait_done(s) < 0) {
+		irq_restore(irq);
+		return -ETIMEDOUT;
+	}
+	irq_restore(irq);
+	return n > 0 ? (int)n : rc;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	struct sock *s = sock_get(fd);
+	struct mmsghdr one;
+	int rc;
+
+	if (!s)
+		return sock_fail(EBADF);
+	if (!msg)
+		return sock_fail(EFAULT);
+	one.msg_hdr = *msg;
+	rc = send_batch(s, &one, 1, flags);
+	return rc < 0 ? sock_fail(-rc) : (ssize_t)one.msg_len;
+}
+
+int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+	struct sock *s = sock_get(fd);
+	int rc;
+
+	if (!s)
+		return sock_fail(EBADF);
+	if (!vec)
+		return sock_fail(EFAULT);
+	if (vlen > SOCK_MMSG_MAX)
+		vlen = SOCK_MMSG_MAX;
+	if (vlen == 0)
+		return 0;
+	rc = send_batch(s, vec, vlen, flags);
+	return rc < 0 ? sock_fail(-rc) : rc;
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+	       const struct sockaddr *to, socklen_t tolen)
+{
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { (void *)to, tolen, &iov, 1, NULL, 0, 0 };
+
+	return sendmsg(fd, &m, flags);
+}
+
