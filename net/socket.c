@@ -96,7 +96,31 @@ int sock_bind_port(struct sock *s, uint16_t port)
 	return 0;
 }
 
-int bind(int fd, const struct sockaddr *addr, socklen_t len)
+static int bind_to(struct sock *s, uint32_t ip, uint16_t port)
+{
+	if (s->lport)
+		return -EINVAL;
+	if (ip != 0 && ip != netif.ip)
+		return -EADDRNOTAVAIL;
+	return sock_bind_port(s, port);
+}
+
+static int connect_to(struct sock *s, uint32_t ip, uint16_t port)
+{
+	int rc;
+
+	if (ip == 0 || port == 0)
+		return -EINVAL;
+	if (!s->lport && (rc = sock_bind_port(s, 0)) < 0)
+		return rc;
+	s->raddr = ip;
+	s->rport = port;
+	return 0;
+}
+
+/* bind and connect: find the socket, read the address, then act on it. */
+static int addr_call(int fd, const struct sockaddr *addr, socklen_t len,
+		     int (*act)(struct sock *s, uint32_t ip, uint16_t port))
 {
 	struct sock *s = sock_get(fd);
 	uint32_t ip;
@@ -105,33 +129,19 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 
 	if (!s)
 		return sock_fail(EBADF);
-	if ((rc = sock_read_addr(addr, len, &ip, &port)) < 0)
+	if ((rc = sock_read_addr(addr, len, &ip, &port)) < 0 || (rc = act(s, ip, port)) < 0)
 		return sock_fail(-rc);
-	if (s->lport)
-		return sock_fail(EINVAL);
-	if (ip != 0 && ip != netif.ip)
-		return sock_fail(EADDRNOTAVAIL);
-	return (rc = sock_bind_port(s, port)) < 0 ? sock_fail(-rc) : 0;
+	return 0;
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	return addr_call(fd, addr, len, bind_to);
 }
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	struct sock *s = sock_get(fd);
-	uint32_t ip;
-	uint16_t port;
-	int rc;
-
-	if (!s)
-		return sock_fail(EBADF);
-	if ((rc = sock_read_addr(addr, len, &ip, &port)) < 0)
-		return sock_fail(-rc);
-	if (ip == 0 || port == 0)
-		return sock_fail(EINVAL);
-	if (!s->lport && (rc = sock_bind_port(s, 0)) < 0)
-		return sock_fail(-rc);
-	s->raddr = ip;
-	s->rport = port;
-	return 0;
+	return addr_call(fd, addr, len, connect_to);
 }
 
 int sock_close(int fd)
