@@ -66,9 +66,9 @@ static void pace(uint64_t t0, uint64_t seq, uint32_t rate)
 	}
 }
 
-static void report_errors(const int *errs, uint64_t failed)
+static void report_errors(const int *errs)
 {
-	for (int e = 1; e < 256 && failed; e++)
+	for (int e = 1; e < 256; e++)
 		if (errs[e])
 			printf("send: %d datagrams failed: %s (errno %d)\n", errs[e], strerror(e), e);
 }
@@ -129,37 +129,43 @@ static void print_samples(uint32_t size)
 	printf("\n");
 }
 
-static enum exit_code app_send(const struct config *cfg)
+static struct mmsghdr vec[SOCK_MMSG_MAX];
+static struct iovec iov[SOCK_MMSG_MAX];
+
+/* The socket, the batch's buffers, the next hop resolved, the floor measured. */
+static int open_sender(const struct config *cfg)
 {
-	static struct mmsghdr vec[SOCK_MMSG_MAX];
-	static struct iovec iov[SOCK_MMSG_MAX];
-	static int errs[256];
 	struct sockaddr_in dst = sin(cfg->dst_ip, cfg->dst_port);
 	uint8_t *buf = malloc((size_t)cfg->batch * cfg->size);
 	int fd = open_socket(cfg);
-	uint64_t seq = 0, t0, sent, failed = 0;
-	int traced;
 
 	if (!buf || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0)
 		panic("app: cannot set up the sender");
-	if (net_prime(cfg->dst_ip) < 0)
-		printf("send: no route or no ARP answer for the destination\n");
-	lat_measure_floor(netif.nic, 1000);
-	ftrace_measure_cost();
 	for (uint32_t j = 0; j < cfg->batch; j++) {
 		iov[j] = (struct iovec){ buf + (size_t)j * cfg->size, cfg->size };
 		vec[j].msg_hdr = (struct msghdr){ NULL, 0, &iov[j], 1, NULL, 0, 0 };
 	}
-	t0 = now_ns();
+	if (net_prime(cfg->dst_ip) < 0)
+		printf("send: no route or no ARP answer for the destination\n");
+	lat_measure_floor(netif.nic, 1000);
+	ftrace_measure_cost();
+	return fd;
+}
+
+/* Send cfg->count datagrams, batch by batch; errs[errno] counts failures. */
+static void send_all(const struct config *cfg, int fd, int *errs)
+{
+	uint64_t seq = 0, t0 = now_ns();
+
 	while (seq < cfg->count) {
 		uint32_t n = cfg->count - seq < cfg->batch ? (uint32_t)(cfg->count - seq) : cfg->batch;
+		int traced = cfg->trace && seq <= cfg->count / 2 && cfg->count / 2 < seq + n;
 		int r;
 
 		for (uint32_t j = 0; j < n; j++)
 			app_fill_payload(iov[j].iov_base, seq + j, cfg->size);
 		if (cfg->rate)
 			pace(t0, seq, cfg->rate);
-		traced = cfg->trace && seq <= cfg->count / 2 && cfg->count / 2 < seq + n;
 		if (traced)
 			trace_begin(fd);
 		r = send_call(fd, vec, n, (int)cfg->batch);
@@ -167,15 +173,23 @@ static enum exit_code app_send(const struct config *cfg)
 			trace_end();
 		if (r <= 0) {		/* this datagram failed; go on with the next */
 			errs[errno & 0xFF]++;
-			failed++;
 			r = 1;
 		}
 		seq += (uint64_t)r;
 	}
-	sent = sock_completed(fd);
 	printf("send: %llu datagrams of %u bytes in %llu us\n", (unsigned long long)seq,
 	       (unsigned)cfg->size, (unsigned long long)((now_ns() - t0) / 1000));
-	report_errors(errs, failed);
+}
+
+static enum exit_code app_send(const struct config *cfg)
+{
+	static int errs[256];
+	int fd = open_sender(cfg);
+	uint64_t sent;
+
+	send_all(cfg, fd, errs);
+	sent = sock_completed(fd);
+	report_errors(errs);
 	sock_close(fd);
 	if (cfg->trace)
 		ftrace_print();

@@ -107,6 +107,37 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 	return 0;
 }
 
+/* Copy the payload after the headers, pad to the Ethernet minimum; frame length. */
+static uint32_t copy_payload(uint8_t *hdr, const struct msghdr *m, size_t len)
+{
+	uint8_t *p = hdr + HDRS_LEN;
+	uint32_t flen = HDRS_LEN + (uint32_t)len;
+
+	for (size_t i = 0; i < m->msg_iovlen; i++) {
+		if (m->msg_iov[i].iov_len)
+			memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
+		p += m->msg_iov[i].iov_len;
+	}
+	if (flen < E1000_MIN_FRAME) {		/* IP's length stays exact */
+		memset(hdr + flen, 0, E1000_MIN_FRAME - flen);
+		flen = E1000_MIN_FRAME;
+	}
+	return flen;
+}
+
+/* The caller's non-empty iovecs as descriptors after seg[0]; how many in all. */
+static int gather_payload(struct e1000_seg *seg, const struct msghdr *m)
+{
+	int nseg = 1;
+
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		if (m->msg_iov[i].iov_len) {
+			seg[nseg].addr = m->msg_iov[i].iov_base;
+			seg[nseg++].len = (uint32_t)m->msg_iov[i].iov_len;
+		}
+	return nseg;
+}
+
 /*
  * Interrupts off.  Headers into the slot's header buffer, the payload
  * copied after them or gathered from the caller, and onto the ring.
@@ -116,43 +147,27 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 static int post(struct sock *s, const struct msghdr *m, const struct dest *d,
 		uint64_t t_ready)
 {
-	struct e1000 *nic = netif.nic;
-	uint64_t t_built = 0;
-	uint8_t *hdr = e1000_tx_hdr_next(nic);
+	uint8_t *hdr = e1000_tx_hdr_next(netif.nic);
 	struct e1000_seg seg[E1000_MAX_SEGS];
 	struct iovec copied = { hdr + HDRS_LEN, d->len };
 	int nseg = 1, zerocopy = d->len > SOCK_COPY_MAX;
+	uint64_t t_built = 0;
 
 	seg[0].addr = hdr;
 	seg[0].len = HDRS_LEN;
-	if (!zerocopy) {
-		uint8_t *p = hdr + HDRS_LEN;
-
-		for (size_t i = 0; i < m->msg_iovlen; i++) {
-			if (m->msg_iov[i].iov_len)
-				memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
-			p += m->msg_iov[i].iov_len;
-		}
-		seg[0].len += (uint32_t)d->len;
-		if (seg[0].len < E1000_MIN_FRAME) {	/* pad; IP's length is exact */
-			memset(hdr + seg[0].len, 0, E1000_MIN_FRAME - seg[0].len);
-			seg[0].len = E1000_MIN_FRAME;
-		}
-		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, &copied, 1, d->len);
-	} else {
-		for (size_t i = 0; i < m->msg_iovlen; i++)
-			if (m->msg_iov[i].iov_len) {
-				seg[nseg].addr = m->msg_iov[i].iov_base;
-				seg[nseg++].len = (uint32_t)m->msg_iov[i].iov_len;
-			}
+	if (zerocopy) {
+		nseg = gather_payload(seg, m);
 		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port,
 			  m->msg_iov, (int)m->msg_iovlen, d->len);
+	} else {
+		seg[0].len = copy_payload(hdr, m, d->len);
+		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, &copied, 1, d->len);
 	}
 	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP_, UDP_HLEN + (uint32_t)d->len);
 	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
 	if (lat_stages_on)
 		t_built = rdtsc();
-	e1000_tx_post(nic, seg, nseg, &s->owner);	/* cannot fail: checked */
+	e1000_tx_post(netif.nic, seg, nseg, &s->owner);	/* cannot fail: checked */
 	s->tx_posted++;
 	if (lat_stages_on) {
 		lat_add(LAT_BUILD, t_built - t_ready);

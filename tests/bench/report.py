@@ -35,6 +35,15 @@ def ratio(a, b):
     return None if not a or not b else a / b
 
 
+def spread(r, key, scale_us):
+    """' (runs: a, b, c)' for a figure measured several times."""
+    v = (r.get(key) or {}).get("spread")
+    if not v or len(v) < 2:
+        return ""
+    vals = ", ".join(f"{x / 1000:.1f}" if scale_us else str(x) for x in sorted(v))
+    return f" (runs: {vals})"
+
+
 def fmt_ratio(x):
     return "-" if x is None else f"{x:.2f}x"
 
@@ -94,14 +103,11 @@ def plots(bench):
             made.append(png)
     series = []
     for g in ("ours", "linux"):
-        txt = os.path.join(out, f"rtt-{g}-on.txt")
-        if os.path.exists(txt):
-            with open(txt) as f:
-                samples = [int(x) for x in f.read().split()]
-            if samples:
-                dat = os.path.join(out, f"rtt-{g}.dat")
-                cdf_file(dat, samples)
-                series.append((dat, "this kernel" if g == "ours" else "Linux"))
+        res = r.get(f"{g}/rtt/None/on")
+        if res and res.get("samples"):
+            dat = os.path.join(out, f"rtt-{g}.dat")
+            cdf_file(dat, res["samples"])
+            series.append((dat, "this kernel" if g == "ours" else "Linux"))
     if series:
         gnuplot(os.path.join(out, "rtt-cdf.png"), "UDP round trip host -> guest -> host (TCG, mitigation on)",
                 "microseconds (log scale)", "fraction of round trips", series, logx=True)
@@ -180,7 +186,11 @@ def write_report(bench, elapsed):
 
     L.append("## Figures\n")
     L.append("Ratios are Linux's figure over ours for times, ours over Linux's for rates: "
-             "above 1 means this kernel is ahead.\n")
+             "above 1 means this kernel is ahead. "
+             + (f"Each figure comes from the median of {bench.reps} runs (by its p50, or its "
+                f"rate), and that run's other percentiles; the runs' p50s (us) or rates "
+                f"are in brackets. " if bench.reps > 1 else "")
+             + "Boot to first frame is the median of the latency runs.\n")
     L.append("| metric | mitigation | this kernel | Linux guest | ratio |")
     L.append("| --- | --- | --- | --- | --- |")
     for mit in ("on", "off"):
@@ -190,7 +200,9 @@ def write_report(bench, elapsed):
                 l = get(r, f"linux/latency/{size}/{mit}", "lat", "call", f"{q}_ns")
                 if o is None and l is None:
                     continue
-                L.append(f"| send call, {size} B, {q} | {mit} | {fmt_us(o)} | {fmt_us(l)} | "
+                so = spread(r, f"ours/latency/{size}/{mit}", True) if q == "p50" else ""
+                sl = spread(r, f"linux/latency/{size}/{mit}", True) if q == "p50" else ""
+                L.append(f"| send call, {size} B, {q} | {mit} | {fmt_us(o)}{so} | {fmt_us(l)}{sl} | "
                          f"{fmt_ratio(ratio(l, o))} |")
         for b in (1, 32):
             o = get(r, f"ours/pps/{b}/{mit}", "pps")
@@ -199,14 +211,17 @@ def write_report(bench, elapsed):
                 continue
             lrecv = get(r, f"linux/pps/{b}/{mit}", "received")
             note = "" if lrecv is None else f" ({lrecv}/{bench.n_pps} arrived)"
-            L.append(f"| packets/s, 60 B frames, batch {b} | {mit} | {o or '-'} | "
-                     f"{l or '-'}{note} | {fmt_ratio(ratio(o, l))} |")
+            L.append(f"| packets/s, 60 B frames, batch {b} | {mit} | {o or '-'}"
+                     f"{spread(r, f'ours/pps/{b}/{mit}', False)} | {l or '-'}{note}"
+                     f"{spread(r, f'linux/pps/{b}/{mit}', False)} | {fmt_ratio(ratio(o, l))} |")
         for q in ("p50", "p99"):
             o = get(r, f"ours/rtt/None/{mit}", f"{q}_ns")
             l = get(r, f"linux/rtt/None/{mit}", f"{q}_ns")
             if o is None and l is None:
                 continue
-            L.append(f"| UDP round trip, {q} | {mit} | {fmt_us(o)} | {fmt_us(l)} | "
+            so = spread(r, f"ours/rtt/None/{mit}", True) if q == "p50" else ""
+            sl = spread(r, f"linux/rtt/None/{mit}", True) if q == "p50" else ""
+            L.append(f"| UDP round trip, {q} | {mit} | {fmt_us(o)}{so} | {fmt_us(l)}{sl} | "
                      f"{fmt_ratio(ratio(l, o))} |")
         o = get(r, f"ours/latency/18/{mit}", "first_frame_s")
         l = get(r, f"linux/latency/18/{mit}", "first_frame_s")
