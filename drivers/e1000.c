@@ -163,14 +163,15 @@ static void e1000_intr(void *arg)
 		return;
 	lat_irq_enter();
 	nic->stats.irqs++;
+	/* Frames done before a link change count as sent: reclaim them first. */
+	if (icr & E1000_INT_TXDW)
+		e1000_tx_reclaim(nic);
 	if (icr & E1000_INT_LSC)
 		e1000_link_changed(nic);
 	if (icr & E1000_INT_RXO)
 		nic->stats.rx_overruns++;
 	if (icr & (E1000_INT_RXT0 | E1000_INT_RXDMT0 | E1000_INT_RXO))
 		e1000_rx_poll(nic);
-	if (icr & E1000_INT_TXDW)
-		e1000_tx_reclaim(nic);
 	lat_irq_exit();
 }
 

@@ -157,8 +157,9 @@ static void send_all(const struct config *cfg, int fd, int *errs)
 {
 	uint64_t seq = 0, t0 = now_ns();
 
-	while (seq < cfg->count) {
-		uint32_t n = cfg->count - seq < cfg->batch ? (uint32_t)(cfg->count - seq) : cfg->batch;
+	while (cfg->count == 0 || seq < cfg->count) {	/* count=0: no limit */
+		uint32_t n = cfg->count && cfg->count - seq < cfg->batch ?
+			     (uint32_t)(cfg->count - seq) : cfg->batch;
 		int traced = cfg->trace && seq <= cfg->count / 2 && cfg->count / 2 < seq + n;
 		int r;
 

@@ -25,6 +25,7 @@ struct sock {
 	uint16_t rport;
 	uint64_t tx_posted;	/* datagrams put on the ring */
 	volatile uint64_t tx_done;	/* ... and reported done by the NIC */
+	uint64_t tx_link_down;	/* ... of which while the link was down */
 	struct dgram *rxq;	/* SOCK_RXQ_LEN received datagrams */
 	volatile uint32_t rx_head, rx_tail;	/* read here, written by the IRQ */
 };

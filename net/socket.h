@@ -118,7 +118,8 @@ int sock_close(int fd);
 
 /*
  * Wait (up to SOCK_WAIT_MS) until the NIC has finished every datagram
- * posted on fd; return how many it completed, for @done.
+ * posted on fd; return how many it completed while the link was up (for
+ * @done: a NIC finishes frames on a dead link too, but they go nowhere).
  */
 uint64_t sock_completed(int fd);
 

@@ -133,7 +133,7 @@ def plots(bench):
         made.append("rtt-cdf.png")
     bars = os.path.join(out, "pps.dat")
     with open(bars, "w") as f:
-        f.write("case ours linux host\n")
+        f.write("# case, this kernel, Linux, host writing the tap\n")
         for mit in ("on", "off"):
             for b in (1, 32):
                 ours = get(r, f"ours/pps/{b}/{mit}", "pps") or 0
@@ -141,14 +141,16 @@ def plots(bench):
                 host = get(r, "host/ceiling/None/off", "pps") or 0
                 f.write(f"\"batch {b}\\nmitigation {mit}\" {ours} {lin} {host}\n")
     script = f"""
-set terminal png size 900,500
+set terminal png size 900,550
 set output '{os.path.join(out, "pps.png")}'
+set bmargin 5
 set title 'Packets per second, 60-byte frames, counted by the host (TCG)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set ylabel 'packets per second'
 set key top left
+set yrange [0:*]
 set grid ytics
 plot '{bars}' using 2:xtic(1) title 'this kernel', '' using 3 title 'Linux guest', '' using 4 title 'host writing the tap'
 """
