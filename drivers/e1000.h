@@ -44,6 +44,7 @@ struct e1000_stats {
 	uint64_t tx_posted;		/* frames put on the ring */
 	uint64_t tx_done;		/* frames the NIC reported done */
 	uint64_t tx_kicks;		/* TDT writes */
+	uint64_t tx_contexts;		/* context descriptors (checksum offload set-up) */
 	uint64_t rx_frames;		/* frames handed to rx_handler */
 	uint64_t rx_errors;		/* frames dropped: error bits, or no EOP */
 	uint64_t rx_overruns;		/* RXO interrupts */
@@ -53,6 +54,7 @@ struct e1000_stats {
 /* Driver bookkeeping for one TX slot; meaningful at a frame's first slot. */
 struct e1000_tx_slot {
 	uint16_t nseg;		/* descriptors the frame uses */
+	uint8_t context;	/* a context descriptor, not a frame */
 	void *cookie;		/* handed to tx_done on completion */
 };
 
@@ -104,6 +106,8 @@ void e1000_ring_program(struct e1000 *nic);
 uint32_t e1000_tx_free(const struct e1000 *nic);
 uint8_t *e1000_tx_hdr_next(struct e1000 *nic);
 int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
+int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
+int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start);
 void e1000_tx_kick(struct e1000 *nic);
 uint32_t e1000_tx_reclaim(struct e1000 *nic);
 uint32_t e1000_rx_poll(struct e1000 *nic);

@@ -132,6 +132,37 @@ struct e1000_tx_desc {
 #define E1000_TXD_CMD_RS	(1u << 3)	/* report status: write back DD */
 #define E1000_TXD_STAT_DD	(1u << 0)	/* descriptor done */
 
+/*
+ * 3.3.6 TCP/IP context descriptor: where the headers are, so that data
+ * descriptors after it can ask the NIC for checksums.  The NIC keeps the
+ * context until another replaces it.
+ */
+struct e1000_tx_ctx_desc {
+	uint8_t ipcss;		/* IP header start */
+	uint8_t ipcso;		/* IP checksum offset */
+	uint16_t ipcse;		/* IP header end (inclusive) */
+	uint8_t tucss;		/* TCP/UDP checksum start: the UDP header */
+	uint8_t tucso;		/* TCP/UDP checksum offset */
+	uint16_t tucse;		/* TCP/UDP checksum end; 0: the end of the frame */
+	uint32_t cmd_and_length;	/* PAYLEN 19:0, DTYP 23:20, TUCMD 31:24 */
+	uint8_t status;
+	uint8_t hdrlen;		/* TSO only */
+	uint16_t mss;		/* TSO only */
+} __attribute__((packed));
+
+#define E1000_TXD_TUCMD_IP	(1u << 25)	/* IPv4 (TCP would be bit 24) */
+#define E1000_TXD_TUCMD_RS	(1u << 27)
+#define E1000_TXD_TUCMD_DEXT	(1u << 29)	/* extended: context or data */
+
+/*
+ * 3.3.7 TCP/IP data descriptor, seen through struct e1000_tx_desc: the
+ * low 16 bits of DTALEN in length; DTYP (data = 1) in the high nibble of
+ * cso; DCMD in cmd (legacy's bits, plus DEXT); POPTS in css.
+ */
+#define E1000_TXD_DTYP_DATA	0x10		/* in cso */
+#define E1000_TXD_CMD_DEXT	(1u << 5)	/* in cmd */
+#define E1000_TXD_POPTS_TXSM	(1u << 1)	/* in css: insert the TCP/UDP checksum */
+
 /* 3.2.3 Receive descriptor */
 struct e1000_rx_desc {
 	uint64_t addr;		/* physical address of the buffer */

@@ -93,16 +93,10 @@ uint8_t *e1000_tx_hdr_next(struct e1000 *nic)
 	return nic->tx_hdr[nic->tx_tail];
 }
 
-/*
- * Put one frame on the ring, without telling the NIC yet.  RS only on the
- * last descriptor: the NIC then writes back DD once per frame (3.3.3.1).
- * Returns 0, -EINVAL (no segments, too many, an empty one), -EMSGSIZE
- * (over 1514 bytes, or more descriptors than the ring can ever have free)
- * or -EAGAIN (not enough free descriptors now).
- */
-int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie)
+/* The checks of a frame before it takes ring slots; 0 or a negative errno. */
+static int check_frame(const struct e1000 *nic, const struct e1000_seg *seg, int nseg)
 {
-	uint32_t first = nic->tx_tail, slot = first, total = 0;
+	uint32_t total = 0;
 
 	if (nseg < 1 || nseg > E1000_MAX_SEGS)
 		return -EINVAL;
@@ -117,23 +111,87 @@ int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void
 		return -EMSGSIZE;
 	if ((uint32_t)nseg > e1000_tx_free(nic))
 		return -EAGAIN;
+	return 0;
+}
 
+/*
+ * One frame onto the ring: legacy descriptors (3.3.3), or with udp_csum
+ * extended data descriptors (3.3.7) whose first asks the NIC to fill in the
+ * UDP checksum as the last context descriptor says.  RS only on the last
+ * descriptor: the NIC then writes back DD once per frame (3.3.3.1).
+ */
+static int post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg,
+		      void *cookie, int udp_csum)
+{
+	uint32_t first = nic->tx_tail, slot = first;
+	int rc = check_frame(nic, seg, nseg);
+
+	if (rc < 0)
+		return rc;
 	for (int i = 0; i < nseg; i++) {
 		struct e1000_tx_desc *d = &nic->tx_ring[slot];
 
 		d->addr = dma_addr(seg[i].addr);
 		d->length = (uint16_t)seg[i].len;
-		d->cso = d->css = 0;
+		d->cso = udp_csum ? E1000_TXD_DTYP_DATA : 0;
+		d->css = udp_csum && i == 0 ? E1000_TXD_POPTS_TXSM : 0;
 		d->special = 0;
 		d->status = 0;
-		d->cmd = i == nseg - 1 ?
-			 E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS : 0;
+		d->cmd = (udp_csum ? E1000_TXD_CMD_DEXT : 0) | (i == nseg - 1 ?
+			 E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS : 0);
 		slot = ring_add(slot, 1, nic->tx_count);
 	}
-	nic->tx_slot[first].nseg = (uint16_t)nseg;
-	nic->tx_slot[first].cookie = cookie;
+	nic->tx_slot[first] = (struct e1000_tx_slot){ (uint16_t)nseg, 0, cookie };
 	nic->tx_tail = slot;
 	nic->stats.tx_posted++;
+	return 0;
+}
+
+/*
+ * Put one frame on the ring, without telling the NIC yet.  Returns 0,
+ * -EINVAL (no segments, too many, an empty one), -EMSGSIZE (over 1514
+ * bytes, or more descriptors than the ring can ever have free) or -EAGAIN
+ * (not enough free descriptors now).
+ */
+int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie)
+{
+	return post_frame(nic, seg, nseg, cookie, 0);
+}
+
+/*
+ * The same for a UDP datagram whose checksum field holds the pseudo-header
+ * sum (RFC 768), folded, not complemented: the NIC adds the UDP header and
+ * data to it and writes the result (e1000_tx_set_udp_offload says where).
+ */
+int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie)
+{
+	return post_frame(nic, seg, nseg, cookie, 1);
+}
+
+/*
+ * A TCP/IP context descriptor (3.3.6) for IPv4 and UDP: the IPv4 header at
+ * ip_start, the UDP header at udp_start, checksum from there to the end of
+ * the frame.  Taken by the NIC at the next tail write; 0 or -EAGAIN.
+ */
+int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start)
+{
+	struct e1000_tx_ctx_desc c = {
+		.ipcss = ip_start,
+		.ipcso = (uint8_t)(ip_start + 10),
+		.ipcse = (uint16_t)(udp_start - 1),
+		.tucss = udp_start,
+		.tucso = (uint8_t)(udp_start + 6),
+		.tucse = 0,
+		.cmd_and_length = E1000_TXD_TUCMD_IP | E1000_TXD_TUCMD_RS | E1000_TXD_TUCMD_DEXT,
+	};
+	uint32_t slot = nic->tx_tail;
+
+	if (e1000_tx_free(nic) < 1)
+		return -EAGAIN;
+	memcpy(&nic->tx_ring[slot], &c, sizeof(c));
+	nic->tx_slot[slot] = (struct e1000_tx_slot){ 1, 1, NULL };
+	nic->tx_tail = ring_add(slot, 1, nic->tx_count);
+	nic->stats.tx_contexts++;
 	return 0;
 }
 
@@ -166,6 +224,8 @@ uint32_t e1000_tx_reclaim(struct e1000 *nic)
 		if (!(desc_status(&nic->tx_ring[last].status) & E1000_TXD_STAT_DD))
 			break;
 		nic->tx_clean = ring_add(last, 1, nic->tx_count);
+		if (s->context)
+			continue;
 		nic->stats.tx_done++;
 		n++;
 		if (nic->tx_done)

@@ -63,6 +63,11 @@ uint16_t csum_finish(const struct csum *c)
 	return (uint16_t)~fold16(c->sum);
 }
 
+uint16_t csum_fold(const struct csum *c)
+{
+	return fold16(c->sum);
+}
+
 uint16_t csum_buf(const void *data, size_t len)
 {
 	struct csum c;

@@ -24,6 +24,9 @@ void csum_add(struct csum *c, const void *data, size_t len);
 /* Fold to 16 bits and complement: the value to put in a header. */
 uint16_t csum_finish(const struct csum *c);
 
+/* Fold to 16 bits, not complemented: a partial sum for a NIC to finish. */
+uint16_t csum_fold(const struct csum *c);
+
 /* The checksum of one buffer; 0 when a buffer holding its checksum is intact. */
 uint16_t csum_buf(const void *data, size_t len);
 

@@ -145,9 +145,7 @@ void ip_build(uint8_t *hdr, uint32_t dst, uint8_t proto, uint32_t payload_len);
 void ip_input(const uint8_t *pkt, uint32_t len);
 
 /* net/udp.c */
-struct iovec;
-void udp_build(uint8_t *hdr, uint32_t dst, uint16_t sport, uint16_t dport,
-	       const struct iovec *iov, int iovcnt, uint32_t len);
+void udp_build(uint8_t *hdr, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t len);
 void udp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len);
 
 /* net/recv.c: queue a received datagram; 0, -ENOENT (no socket), -ENOBUFS */

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "kernel/kernel.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/net.h"
@@ -26,6 +27,18 @@ static void tx_complete(void *arg, void *cookie)
 		o->done(o);
 }
 
+/* Tell the NIC where our UDP checksums go, once: every datagram has them there. */
+static void set_udp_offload(struct e1000 *nic)
+{
+	uint64_t flags = irq_save();
+
+	if (e1000_tx_set_udp_offload(nic, ETH_HLEN, ETH_HLEN + IP_HLEN) == 0)
+		e1000_tx_kick(nic);
+	else
+		panic("net: no ring slot for the offload context");
+	irq_restore(flags);
+}
+
 void net_init(struct e1000 *nic, const struct config *cfg)
 {
 	netif.nic = nic;
@@ -37,6 +50,7 @@ void net_init(struct e1000 *nic, const struct config *cfg)
 	netif.ip_id = 1;
 	e1000_set_tx_done(nic, tx_complete, NULL);
 	e1000_set_rx_handler(nic, eth_input, NULL);
+	set_udp_offload(nic);
 	if (net_link_up())
 		arp_announce();
 	printf("net: %u.%u.%u.%u up, %llu ms since reset\n", netif.ip >> 24, netif.ip >> 16 & 0xFF,

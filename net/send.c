@@ -4,8 +4,9 @@
  *   sendmsg -> check the message, route, resolve the next hop's MAC
  *           -> wait for ring space (or EAGAIN)
  *           -> build Ethernet+IPv4+UDP headers in the ring slot's header
- *              buffer; copy a small payload after them, or gather the
- *              caller's iovecs as further descriptors
+ *              buffer; copy a small payload after them, or gather the caller's
+ *              iovecs as further descriptors; the NIC computes the UDP
+ *              checksum (offload), seeded with the pseudo-header sum
  *           -> post, and one tail write (one per sendmmsg batch)
  *           -> zero-copy: wait until the NIC reports the frame done.
  *
@@ -149,25 +150,21 @@ static int post(struct sock *s, const struct msghdr *m, const struct dest *d,
 {
 	uint8_t *hdr = e1000_tx_hdr_next(netif.nic);
 	struct e1000_seg seg[E1000_MAX_SEGS];
-	struct iovec copied = { hdr + HDRS_LEN, d->len };
 	int nseg = 1, zerocopy = d->len > SOCK_COPY_MAX;
 	uint64_t t_built = 0;
 
 	seg[0].addr = hdr;
 	seg[0].len = HDRS_LEN;
-	if (zerocopy) {
+	if (zerocopy)
 		nseg = gather_payload(seg, m);
-		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port,
-			  m->msg_iov, (int)m->msg_iovlen, d->len);
-	} else {
+	else
 		seg[0].len = copy_payload(hdr, m, d->len);
-		udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, &copied, 1, d->len);
-	}
+	udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, (uint32_t)d->len);
 	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP_, UDP_HLEN + (uint32_t)d->len);
 	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
 	if (lat_stages_on)
 		t_built = rdtsc();
-	e1000_tx_post(netif.nic, seg, nseg, &s->owner);	/* cannot fail: checked */
+	e1000_tx_post_udp(netif.nic, seg, nseg, &s->owner);	/* cannot fail: checked */
 	s->tx_posted++;
 	if (lat_stages_on) {
 		lat_add(LAT_BUILD, t_built - t_ready);

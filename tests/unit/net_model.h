@@ -33,6 +33,7 @@ struct model {
 	int paused;		/* sends nothing: lets the ring fill */
 	uint32_t answer_ip;	/* a neighbour answers ARP for it (0: none) */
 	uint8_t answer_mac[6];
+	uint8_t tucss, tucso;	/* the last context descriptor's checksum place */
 };
 
 extern struct model model;
