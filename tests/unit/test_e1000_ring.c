@@ -376,6 +376,50 @@ static void test_tx_one_segment(void **state)
 	assert_int_equal(model.sent[0].ndesc, 1);
 }
 
+/*
+ * Checksum offload: the context descriptor's fields (3.3.6), the extended
+ * data descriptors after it (3.3.7: DEXT, DTYP data, TXSM in the first),
+ * and a reclaim that skips the context but reports the frame.
+ */
+static void test_tx_udp_offload(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	const struct e1000_tx_ctx_desc *c = (const void *)&nic->tx_ring[0];
+	const struct e1000_tx_desc *d = nic->tx_ring;
+	struct e1000_seg seg[2];
+
+	(void)state;
+	assert_int_equal(e1000_tx_set_udp_offload(nic, 14, 34), 0);
+	assert_int_equal(c->ipcss, 14);
+	assert_int_equal(c->ipcso, 24);
+	assert_int_equal(c->ipcse, 33);
+	assert_int_equal(c->tucss, 34);
+	assert_int_equal(c->tucso, 40);
+	assert_int_equal(c->tucse, 0);
+	assert_int_equal(c->cmd_and_length,
+			 E1000_TXD_TUCMD_IP | E1000_TXD_TUCMD_RS | E1000_TXD_TUCMD_DEXT);
+	assert_int_equal(nic->stats.tx_contexts, 1);
+	assert_int_equal(nic->stats.tx_posted, 0);
+
+	make_segs(1, 300, 2, seg);
+	assert_int_equal(e1000_tx_post_udp(nic, seg, 2, cookie(1)), 0);
+	assert_int_equal(d[1].cmd, E1000_TXD_CMD_DEXT);
+	assert_int_equal(d[1].cso, E1000_TXD_DTYP_DATA);
+	assert_int_equal(d[1].css, E1000_TXD_POPTS_TXSM);
+	assert_int_equal(d[2].cmd, E1000_TXD_CMD_DEXT | E1000_TXD_CMD_EOP |
+			 E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
+	assert_int_equal(d[2].cso, E1000_TXD_DTYP_DATA);
+	assert_int_equal(d[2].css, 0);
+
+	nic->tx_ring[0].status = E1000_TXD_STAT_DD;	/* as the NIC writes back */
+	nic->tx_ring[2].status = E1000_TXD_STAT_DD;
+	assert_int_equal(e1000_tx_reclaim(nic), 1);
+	assert_int_equal(done.n, 1);
+	assert_ptr_equal(done.cookie[0], cookie(1));
+	assert_int_equal(nic->stats.tx_done, 1);
+	assert_int_equal(nic->tx_clean, 3);
+}
+
 static void test_tx_many_segments(void **state)
 {
 	static const int nsegs[] = { 2, 5, E1000_MAX_SEGS };
@@ -703,6 +747,7 @@ int main(void)
 	const struct CMUnitTest e1000_ring[] = {
 		cmocka_unit_test_teardown(test_ring_program, teardown),
 		cmocka_unit_test_teardown(test_tx_one_segment, teardown),
+		cmocka_unit_test_teardown(test_tx_udp_offload, teardown),
 		cmocka_unit_test_teardown(test_tx_many_segments, teardown),
 		cmocka_unit_test_teardown(test_tx_batching, teardown),
 		cmocka_unit_test_teardown(test_tx_wrap_around, teardown),
