@@ -254,8 +254,8 @@ def write_report(bench, elapsed):
     L.append("\nWith mitigation off, the TX interrupt of every datagram is raised at once "
              "and taken inside the send call, when the call turns interrupts back on; "
              "with it on (QEMU's default) QEMU holds the interrupt back by at least "
-             "128 us, and most calls end before it comes. That is why the send calls "
-             "of both guests are slower with mitigation off.")
+             "128 us, and most calls end before it comes. That is why this kernel's "
+             "send calls are slower with mitigation off.")
     ours18 = r.get("ours/latency/18/on") or {}
     if len(ours18.get("ms_since_reset", [])) == 2:
         kmain, up = ours18["ms_since_reset"]
