@@ -84,16 +84,19 @@ static void print_end(void)
  * trace=1: the datagram in the middle of the run is traced, from the call
  * until its completion has run (interrupt included), at most 10 ms.
  * Before, the earlier datagrams are let finish and their interrupt come
- * (QEMU holds it back up to 128 us, "mitigation"), so the trace is of
- * this one send alone.
+ * (QEMU's "mitigation" holds it back, by 128 us or more), so the trace is
+ * of this one send alone.
  */
 static void trace_begin(int fd)
 {
-	uint64_t irq;
+	uint64_t irqs, irq, end;
 
 	sock_completed(fd);
+	irqs = netif.nic->stats.irqs;
 	irq = irq_save();
-	idle_wait_us(1000);
+	end = now_ns() + 5000000;	/* the interrupt that finishes them, or 5 ms */
+	while (netif.nic->stats.irqs == irqs && now_ns() < end)
+		idle_wait_us(500);
 	irq_restore(irq);
 	ftrace_start();
 }
