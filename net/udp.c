@@ -8,7 +8,6 @@
 #include "net/byteorder.h"
 #include "net/checksum.h"
 #include "net/net.h"
-#include "net/socket.h"
 
 /* The pseudo-header of RFC 768: addresses, protocol, UDP length. */
 static void csum_pseudo(struct csum *c, uint32_t src, uint32_t dst, uint16_t udp_len)

@@ -108,6 +108,7 @@ static void test_rfc1071_example(void **state)
 	csum_add(&c, ex, 3);		/* an odd cut */
 	csum_add(&c, ex + 3, 5);
 	assert_int_equal(csum_finish(&c), 0x220d);
+	assert_int_equal(csum_fold(&c), 0xddf2);	/* the sum itself, for a NIC */
 }
 
 static void test_empty(void **state)
