@@ -242,18 +242,6 @@ struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring)
 	return nic;
 }
 
-void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg)
-{
-	nic->tx_done_arg = arg;
-	nic->tx_done = fn;
-}
-
-void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg)
-{
-	nic->rx_arg = arg;
-	nic->rx_handler = fn;
-}
-
 /*
  * 13.7: the MAC's counters.  Octet counters are 64 bits in two registers;
  * reading the high half clears both, so the low half is read first.

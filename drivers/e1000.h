@@ -97,10 +97,9 @@ struct e1000 {
 /* Find a supported NIC on PCI and bring it up; NULL if there is none. */
 struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring);
 
+/* Ring set-up and the fast path (drivers/e1000_ring.c). */
 void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg);
 void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg);
-
-/* Ring set-up and the fast path (drivers/e1000_ring.c). */
 int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring);
 void e1000_ring_program(struct e1000 *nic);
 uint32_t e1000_tx_free(const struct e1000 *nic);

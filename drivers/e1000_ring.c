@@ -58,6 +58,19 @@ int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring)
 	return 0;
 }
 
+/* Who hears of finished frames, and who gets received ones. */
+void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg)
+{
+	nic->tx_done_arg = arg;
+	nic->tx_done = fn;
+}
+
+void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg)
+{
+	nic->rx_arg = arg;
+	nic->rx_handler = fn;
+}
+
 /* 14.4 and 14.5: base, length, head and tail of both rings. */
 void e1000_ring_program(struct e1000 *nic)
 {

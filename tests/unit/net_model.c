@@ -188,19 +188,6 @@ void idle_wait_us(uint64_t us)
 	nic_run();
 }
 
-/* drivers/e1000.c's two setters (that file touches real hardware). */
-void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg)
-{
-	nic->tx_done_arg = arg;
-	nic->tx_done = fn;
-}
-
-void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg)
-{
-	nic->rx_arg = arg;
-	nic->rx_handler = fn;
-}
-
 /* ---- The reference frames ----------------------------------------------- */
 
 /* RFC 1071 the slow way: big-endian byte pairs, folded, complemented. */
