@@ -163,7 +163,6 @@ static void e1000_intr(void *arg)
 		return;
 	lat_irq_enter();
 	nic->stats.irqs++;
-	/* Frames done before a link change count as sent: reclaim them first. */
 	if (icr & E1000_INT_TXDW)
 		e1000_tx_reclaim(nic);
 	if (icr & E1000_INT_LSC)
@@ -265,7 +264,7 @@ void e1000_stats_print(struct e1000 *nic)
 	s->rnbc += e1000_read(nic, E1000_RNBC);
 	s->crcerrs += e1000_read(nic, E1000_CRCERRS);
 	printf("@stats gptc=%llu gprc=%llu gotc=%llu gorc=%llu tpt=%llu tpr=%llu mpc=%llu "
-	       "rnbc=%llu crcerrs=%llu tx_posted=%llu tx_done=%llu tx_kicks=%llu tx_contexts=%llu "
+	       "rnbc=%llu crcerrs=%llu tx_posted=%llu tx_done=%llu tx_kicks=%llu tx_contexts=%llu tx_offline=%llu "
 	       "rx_frames=%llu rx_errors=%llu rx_overruns=%llu irqs=%llu\n",
 	       (unsigned long long)s->gptc, (unsigned long long)s->gprc,
 	       (unsigned long long)s->gotc, (unsigned long long)s->gorc,
@@ -273,7 +272,7 @@ void e1000_stats_print(struct e1000 *nic)
 	       (unsigned long long)s->mpc, (unsigned long long)s->rnbc,
 	       (unsigned long long)s->crcerrs, (unsigned long long)s->tx_posted,
 	       (unsigned long long)s->tx_done, (unsigned long long)s->tx_kicks,
-	       (unsigned long long)s->tx_contexts,
+	       (unsigned long long)s->tx_contexts, (unsigned long long)s->tx_offline,
 	       (unsigned long long)s->rx_frames, (unsigned long long)s->rx_errors,
 	       (unsigned long long)s->rx_overruns, (unsigned long long)s->irqs);
 }

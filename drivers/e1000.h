@@ -5,8 +5,9 @@
  * Transmit: e1000_tx_post() puts one frame of 1..E1000_MAX_SEGS segments on
  * the ring (the segments are the caller's memory: zero-copy gather);
  * e1000_tx_kick() hands everything posted to the NIC with one TDT write.
- * When the NIC has sent a frame, reclaim calls tx_done(cookie) for it, in
- * the interrupt handler, or in e1000_tx_reclaim() for a caller that polls.
+ * When the NIC has sent a frame, reclaim calls tx_done(cookie, on_wire) for
+ * it, in the interrupt handler, or in e1000_tx_reclaim() for a caller that
+ * polls; on_wire is 0 if the link was down when the frame was handed over.
  *
  * Receive: every good frame goes to rx_handler in the interrupt handler,
  * and its buffer goes back to the NIC when the handler returns.
@@ -32,7 +33,7 @@ struct e1000_seg {
 	uint32_t len;
 };
 
-typedef void (*e1000_tx_done_t)(void *arg, void *cookie);
+typedef void (*e1000_tx_done_t)(void *arg, void *cookie, int on_wire);
 typedef void (*e1000_rx_handler_t)(void *arg, const uint8_t *frame, uint32_t len);
 
 /* Counters: the MAC's (clear-on-read, accumulated) and the driver's own. */
@@ -45,6 +46,7 @@ struct e1000_stats {
 	uint64_t tx_done;		/* frames the NIC reported done */
 	uint64_t tx_kicks;		/* TDT writes */
 	uint64_t tx_contexts;		/* context descriptors (checksum offload set-up) */
+	uint64_t tx_offline;		/* frames handed over while the link was down */
 	uint64_t rx_frames;		/* frames handed to rx_handler */
 	uint64_t rx_errors;		/* frames dropped: error bits, or no EOP */
 	uint64_t rx_overruns;		/* RXO interrupts */
@@ -55,6 +57,7 @@ struct e1000_stats {
 struct e1000_tx_slot {
 	uint16_t nseg;		/* descriptors the frame uses */
 	uint8_t context;	/* a context descriptor, not a frame */
+	uint8_t offline;	/* the link was down when it was handed over */
 	void *cookie;		/* handed to tx_done on completion */
 };
 
@@ -78,6 +81,7 @@ struct e1000 {
 	uint32_t tx_count;		/* descriptors */
 	uint32_t tx_tail;		/* mirrors TDT: next slot to fill */
 	uint32_t tx_clean;		/* next slot to reclaim */
+	uint32_t tx_kicked;		/* TDT as last written: slots before it are the NIC's */
 	struct e1000_tx_slot *tx_slot;	/* tx_count entries */
 	uint8_t (*tx_hdr)[E1000_TX_HDR_SIZE];	/* tx_count header buffers */
 	e1000_tx_done_t tx_done;

@@ -53,7 +53,7 @@ int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring)
 	memset(nic->rx_ring, 0, rxring * sizeof(struct e1000_rx_desc));
 	for (uint32_t i = 0; i < rxring; i++)
 		nic->rx_ring[i].addr = dma_addr(nic->rx_buf + (size_t)i * E1000_RX_BUF_SIZE);
-	nic->tx_tail = nic->tx_clean = 0;
+	nic->tx_tail = nic->tx_clean = nic->tx_kicked = 0;
 	nic->rx_next = 0;
 	return 0;
 }
@@ -154,7 +154,7 @@ static int post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg,
 			 E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS : 0);
 		slot = ring_add(slot, 1, nic->tx_count);
 	}
-	nic->tx_slot[first] = (struct e1000_tx_slot){ (uint16_t)nseg, 0, cookie };
+	nic->tx_slot[first] = (struct e1000_tx_slot){ (uint16_t)nseg, 0, 0, cookie };
 	nic->tx_tail = slot;
 	nic->stats.tx_posted++;
 	return 0;
@@ -202,7 +202,7 @@ int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_st
 	if (e1000_tx_free(nic) < 1)
 		return -EAGAIN;
 	memcpy(&nic->tx_ring[slot], &c, sizeof(c));
-	nic->tx_slot[slot] = (struct e1000_tx_slot){ 1, 1, NULL };
+	nic->tx_slot[slot] = (struct e1000_tx_slot){ 1, 1, 0, NULL };
 	nic->tx_tail = ring_add(slot, 1, nic->tx_count);
 	nic->stats.tx_contexts++;
 	return 0;
@@ -212,13 +212,19 @@ int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_st
  * Hand every posted descriptor to the NIC.  x86 keeps stores in order, so
  * the descriptors are in memory before the NIC can see the new TDT; the
  * barrier stops the compiler from reordering them.  (QEMU's e1000 sends
- * the frames inside this very write.)
+ * the frames inside this very write.)  Reading STATUS then flushes the
+ * posted write and says whether the link was up as the frames went: if
+ * not, they are marked offline, and their completion says so.
  */
 void e1000_tx_kick(struct e1000 *nic)
 {
 	__asm__ volatile("" : : : "memory");
 	e1000_write(nic, E1000_TDT, nic->tx_tail);
 	nic->stats.tx_kicks++;
+	if (!(e1000_read(nic, E1000_STATUS) & E1000_STATUS_LU))
+		for (uint32_t i = nic->tx_kicked; i != nic->tx_tail; i = ring_add(i, 1, nic->tx_count))
+			nic->tx_slot[i].offline = 1;
+	nic->tx_kicked = nic->tx_tail;
 }
 
 /*
@@ -240,9 +246,10 @@ uint32_t e1000_tx_reclaim(struct e1000 *nic)
 		if (s->context)
 			continue;
 		nic->stats.tx_done++;
+		nic->stats.tx_offline += s->offline;
 		n++;
 		if (nic->tx_done)
-			nic->tx_done(nic->tx_done_arg, s->cookie);
+			nic->tx_done(nic->tx_done_arg, s->cookie, !s->offline);
 	}
 	return n;
 }

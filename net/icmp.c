@@ -22,8 +22,9 @@ static struct icmp_buf {
 	uint8_t frame[E1000_MAX_FRAME];
 } bufs[ICMP_BUFS];
 
-static void buf_sent(struct tx_owner *o)
+static void buf_sent(struct tx_owner *o, int on_wire)
 {
+	(void)on_wire;
 	((struct icmp_buf *)o)->busy = 0;
 }
 

@@ -112,7 +112,7 @@ extern struct netif netif;
  * Sockets count their datagrams with it; buffer pools free buffers.
  */
 struct tx_owner {
-	void (*done)(struct tx_owner *o);
+	void (*done)(struct tx_owner *o, int on_wire);	/* on_wire: link was up */
 };
 
 /* net/netif.c */

@@ -18,13 +18,13 @@ static const char *const drop_name[DROP_NREASONS] = {
 };
 
 /* The driver's completion hook, in the TX interrupt: tell the frame's owner. */
-static void tx_complete(void *arg, void *cookie)
+static void tx_complete(void *arg, void *cookie, int on_wire)
 {
 	struct tx_owner *o = cookie;
 
 	(void)arg;
 	if (o)
-		o->done(o);
+		o->done(o, on_wire);
 }
 
 /* Tell the NIC where our UDP checksums go, once: every datagram has them there. */

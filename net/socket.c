@@ -31,13 +31,13 @@ struct sock *sock_get(int fd)
 }
 
 /* The TX interrupt's word that one of our datagrams has gone. */
-static void sock_tx_done(struct tx_owner *o)
+static void sock_tx_done(struct tx_owner *o, int on_wire)
 {
 	struct sock *s = (struct sock *)o;
 
 	lat_frame_done(s->tx_done);
-	if (!net_link_up())
-		s->tx_link_down++;	/* done, but never on a wire */
+	if (!on_wire)
+		s->tx_link_down++;	/* done, but the link was down: lost */
 	s->tx_done++;
 }
 

@@ -3,6 +3,7 @@ at a plain Linux UDP socket, and a parser this project did not write
 (scapy) finds its IPv4 and UDP headers right.  Also ping, UDP echo,
 routing through a gateway, and a destination nobody answers for."""
 import os
+import socket
 import subprocess
 import time
 
@@ -143,3 +144,37 @@ def test_udp_echo_of_random_payloads(tmp_path):
         r.stdout + r.stderr
     assert b.status == STATUS_OK, b.out
     assert b.tagged("done") == {"mode": "echo", "sent": str(count), "failed": "0"}
+
+
+def test_link_flap_counts_exactly_what_arrived(tmp_path):
+    """The link goes down and up in the middle of a run: sends fail with
+    ENETDOWN meanwhile, @link lines say so, and @done's sent is exactly what
+    the host received (INTERFACE.md): nothing counted that went nowhere."""
+    need_root()
+    mon = str(tmp_path / "monitor.sock")
+    with NetNS() as ns:
+        rx = ns.popen(RECEIVER, "-n", "6000", "-s", "18", "-t", "60",
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert "ready" in rx.stderr.readline()
+        k = Running(ns, "count=6000 rate=3000", tap_nic(mac=MAC),
+                    extra=["-monitor", f"unix:{mon},server=on,wait=off"])
+        k.wait_for("@tracecost")                # the timed run starts now
+        time.sleep(0.3)
+        with socket.socket(socket.AF_UNIX) as m:
+            m.connect(mon)
+            m.sendall(b"set_link n0 off\n")
+            time.sleep(0.2)
+            m.sendall(b"set_link n0 on\n")
+            time.sleep(0.1)
+        b = k.finish()
+        time.sleep(0.3)
+        rx.terminate()
+        summary = rx.communicate(timeout=10)[0].strip().splitlines()[-1]
+    assert b.status == STATUS_FAILED, b.out
+    assert b.lines("@link") == ["@link up", "@link down", "@link up"], b.out
+    done = b.tagged("done")
+    sent, failed = int(done["sent"]), int(done["failed"])
+    assert sent + failed == 6000 and failed > 0 and sent > 3000, done
+    # newlib's words for ENETDOWN
+    assert any("Network interface is not configured" in l for l in b.lines("send: ")), b.out
+    assert summary.startswith(f"received {sent}/6000 valid, {6000 - sent} lost, 0 duplicated")

@@ -51,6 +51,7 @@ static struct {
 /* What the driver reported: tx_done cookies and rx_handler frames, in order. */
 static struct {
 	void *cookie[MAX_FRAMES];
+	int on_wire[MAX_FRAMES];
 	uint32_t n;
 } done;
 
@@ -185,10 +186,11 @@ static int nic_model_rx(struct e1000 *nic, uint32_t id, uint32_t len, enum rx_fa
 
 /* ---- The driver's callbacks, recorded ----------------------------------- */
 
-static void record_tx_done(void *arg, void *c)
+static void record_tx_done(void *arg, void *c, int on_wire)
 {
 	assert_ptr_equal(arg, &done);
 	assert_true(done.n < MAX_FRAMES);
+	done.on_wire[done.n] = on_wire;
 	done.cookie[done.n++] = c;
 }
 
@@ -229,6 +231,7 @@ static struct e1000 *nic_new(uint32_t txring, uint32_t rxring)
 	model.nsent = model.rx_overruns = 0;
 	done.n = got.n = 0;
 	nic->regs = bar0;
+	bar0[E1000_STATUS / 4] = E1000_STATUS_LU;	/* the link is up */
 	assert_int_equal(e1000_ring_alloc(nic, txring, rxring), 0);
 	e1000_ring_program(nic);
 	nic->tx_done = record_tx_done;
@@ -418,6 +421,28 @@ static void test_tx_udp_offload(void **state)
 	assert_ptr_equal(done.cookie[0], cookie(1));
 	assert_int_equal(nic->stats.tx_done, 1);
 	assert_int_equal(nic->tx_clean, 3);
+}
+
+/* A frame handed over while STATUS says the link is down is done, not on the wire. */
+static void test_tx_offline(void **state)
+{
+	struct e1000 *nic = nic_new(8, 8);
+	struct e1000_seg seg;
+
+	(void)state;
+	make_segs(0, 60, 1, &seg);
+	assert_int_equal(e1000_tx_post(nic, &seg, 1, cookie(0)), 0);
+	e1000_tx_kick(nic);
+	bar0[E1000_STATUS / 4] = 0;			/* the link goes down */
+	make_segs(1, 60, 1, &seg);
+	assert_int_equal(e1000_tx_post(nic, &seg, 1, cookie(1)), 0);
+	e1000_tx_kick(nic);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 2);
+	assert_int_equal(e1000_tx_reclaim(nic), 2);
+	assert_int_equal(done.n, 2);
+	assert_int_equal(done.on_wire[0], 1);
+	assert_int_equal(done.on_wire[1], 0);
+	assert_int_equal(nic->stats.tx_offline, 1);
 }
 
 static void test_tx_many_segments(void **state)
@@ -748,6 +773,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_ring_program, teardown),
 		cmocka_unit_test_teardown(test_tx_one_segment, teardown),
 		cmocka_unit_test_teardown(test_tx_udp_offload, teardown),
+		cmocka_unit_test_teardown(test_tx_offline, teardown),
 		cmocka_unit_test_teardown(test_tx_many_segments, teardown),
 		cmocka_unit_test_teardown(test_tx_batching, teardown),
 		cmocka_unit_test_teardown(test_tx_wrap_around, teardown),
