@@ -49,7 +49,6 @@ static struct {
 	struct tss tss;
 	irq_handler_t handler[256];
 	void *arg[256];
-	uint64_t spurious;	/* interrupts nobody asked for */
 	int panicking;		/* set once: a fault while panicking just exits */
 } trap __attribute__((aligned(16)));
 
@@ -119,11 +118,6 @@ void trap_set_handler(int vector, irq_handler_t fn, void *arg)
 	trap.handler[vector] = fn;
 }
 
-uint64_t trap_spurious_count(void)
-{
-	return trap.spurious;
-}
-
 static void put_reg(const char *name, uint64_t v)
 {
 	console_puts(name);
@@ -179,7 +173,6 @@ void trap_dispatch(struct trapframe *tf)
 	 * Nobody's: the LAPIC's spurious vector (no EOI, SDM 10.9), or a
 	 * spurious IRQ 7/15 from the masked 8259 (pic_spurious decides).
 	 */
-	trap.spurious++;
 	if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)
 		pic_spurious(v - VEC_PIC_BASE);
 }

@@ -26,7 +26,4 @@ void trap_init(void);
  */
 void trap_set_handler(int vector, irq_handler_t fn, void *arg);
 
-/* Counters, for the end-of-run report. */
-uint64_t trap_spurious_count(void);
-
 #endif
