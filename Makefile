@@ -1,10 +1,11 @@
-# The unikernel: a flat Makefile with explicit object lists (see STYLE.md).
+# The unikernel: a flat Makefile with explicit object lists.
 #
 #   make            build/kernel.elf and build/unikernel.iso
 #   make run        the main job: send, and verify on the host (scripts/run.sh)
 #   make test       unit tests and QEMU tests, then one "N passed, N failed" line
 #   make iso ARGS="count=10"   an ISO with another default command line
 #   make bench      this kernel beside a Linux guest on the same QEMU (docs/performance.md)
+#   make bare       build/bare/kernel.elf: the same kernel without any instrument hooks
 #   make gdb        QEMU waiting for gdb, and gdb attached with symbols
 
 BUILD    := build
@@ -41,7 +42,9 @@ KOBJS := \
 	kernel/syscalls.o \
 	kernel/hist.o \
 	kernel/lat.o \
+	kernel/patch.o \
 	kernel/ftrace.o \
+	kernel/ftrace_entry.o \
 	kernel/trace_fmt.o \
 	drivers/pci.o \
 	drivers/e1000.o \
@@ -57,17 +60,28 @@ KOBJS := \
 	net/socket.o \
 	net/send.o \
 	net/recv.o \
+	net/bare.o \
 	net/app.o
 
 KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 
-# The send path, built with -finstrument-functions for trace=1 (kernel/ftrace.h).
-# Inline helpers and one-line ring arithmetic stay out of the graph.
-TRACED := net/netif.o net/checksum.o net/eth.o net/arp.o net/ip.o net/udp.o \
-	  net/icmp.o net/socket.o net/send.o net/recv.o drivers/e1000.o drivers/e1000_ring.o kernel/trap.o
-$(addprefix $(BUILD)/obj/,$(TRACED)): KCFLAGS += -finstrument-functions \
-	-finstrument-functions-exclude-file-list=net/byteorder.h,kernel/x86.h,drivers/e1000.h,net/checksum.h \
-	-finstrument-functions-exclude-function-list=ring_add,desc_status,dma_addr,fold32,fold16,swap16,sum_le
+# Traced: everything but the instruments themselves and the programs on
+# top.  gcc starts each of their functions with a 5-byte nop and lists the
+# nops in __mcount_loc; trace=1 patches them into calls (kernel/ftrace.h).
+# The tracer's C part may not touch the SSE registers it does not save.
+TRACED := kernel/main.o kernel/console.o kernel/trap.o kernel/acpi.o kernel/apic.o \
+	  kernel/bootinfo.o kernel/mem.o kernel/time.o kernel/cmdline.o kernel/syscalls.o \
+	  drivers/pci.o drivers/e1000.o drivers/e1000_ring.o \
+	  net/netif.o net/checksum.o net/eth.o net/arp.o net/ip.o net/udp.o net/icmp.o \
+	  net/socket.o net/send.o net/recv.o
+TRACEFLAGS := -pg -mfentry -mnop-mcount -mrecord-mcount
+$(addprefix $(BUILD)/obj/,$(TRACED)): KCFLAGS += $(TRACEFLAGS)
+$(BUILD)/obj/kernel/ftrace.o $(BUILD)/bare/kernel/ftrace.o: KCFLAGS += -mgeneral-regs-only
+
+# The same kernel with no instrument hooks at all: no tracing nops, no
+# stamp points (LAT_NO_STAMPS).  make bench runs it beside the shipped one
+# to show what the nops cost.  Its trace=1 and stages=1 record nothing.
+BARE_OBJS := $(patsubst $(BUILD)/obj/%,$(BUILD)/bare/%,$(KOBJS))
 
 # Host unit tests (cmocka): each test_X links the modules it tests.
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined
@@ -77,7 +91,7 @@ UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 # Host programs: the receiver of `make run` and of the tests.
 HOST_BINS  := $(BUILD)/host/udp_receiver $(BUILD)/host/udp_pingpong $(BUILD)/host/tap_blast
 
-.PHONY: all iso run test unit host bench gdb deps clean distclean
+.PHONY: all iso run test unit host bench bare gdb deps clean distclean
 all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso $(HOST_BINS)
 
 deps:
@@ -91,6 +105,14 @@ $(BUILD)/obj/%.o: %.c $(LIBC)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/bare/%.o: %.c $(LIBC)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -DLAT_NO_STAMPS -c $< -o $@
+
+$(BUILD)/bare/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
@@ -121,6 +143,15 @@ $(BUILD)/kernel64.elf: $(KOBJS) $(BUILD)/obj/ksyms.o linker.ld $(LIBC)
 
 $(BUILD)/kernel.elf: $(BUILD)/kernel64.elf
 	objcopy -O elf32-i386 $< $@
+
+# No symbol table: nothing is traced in it.
+$(BUILD)/bare/kernel64.elf: $(BARE_OBJS) $(BUILD)/obj/ksyms0.o linker.ld $(LIBC)
+	$(CC) $(KLDFLAGS) -o $@ $(BARE_OBJS) $(BUILD)/obj/ksyms0.o $(LIBC) $(LIBGCC)
+
+$(BUILD)/bare/kernel.elf: $(BUILD)/bare/kernel64.elf
+	objcopy -O elf32-i386 $< $@
+
+bare: $(BUILD)/bare/kernel.elf
 
 # The ISO's command line is remembered so that a change of ARGS rebuilds it.
 $(BUILD)/iso-args: FORCE
@@ -159,9 +190,9 @@ $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/check
 # precedence over libc's (and ASan's interceptors), so the sanitizers stay.
 NET_TEST_SRCS := tests/unit/test_net.c tests/unit/net_model.c net/netif.c net/checksum.c net/eth.c \
 		 net/arp.c net/ip.c net/udp.c net/icmp.c net/socket.c net/send.c net/recv.c \
-		 drivers/e1000_ring.c kernel/cmdline.c kernel/lat.c kernel/hist.c
+		 drivers/e1000_ring.c kernel/cmdline.c kernel/lat.c kernel/hist.c kernel/patch.c
 NET_TEST_HDRS := net/net.h net/socket.h net/sock.h net/checksum.h net/byteorder.h \
-		 drivers/e1000.h drivers/e1000_regs.h kernel/cmdline.h \
+		 drivers/e1000.h drivers/e1000_regs.h kernel/cmdline.h kernel/lat.h kernel/patch.h \
 		 tests/unit/net_model.h tests/unit/shim/kernel/x86.h \
 		 tests/unit/shim/kernel/apic.h tests/unit/shim/kernel/time.h
 
@@ -189,7 +220,7 @@ run: deps
 # Both guests side by side; report in build/bench, copied to docs/performance.md.
 bench: deps
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all host
+	@$(MAKE) --no-print-directory all host bare
 	@scripts/linux-guest.sh $(BUILD)/linux
 	@$(PYTHON) tests/bench/bench.py --publish docs
 
@@ -201,7 +232,7 @@ gdb: $(BUILD)/kernel.elf
 		$(BUILD)/kernel64.elf
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/unit $(BUILD)/host $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso*
+	rm -rf $(BUILD)/obj $(BUILD)/bare $(BUILD)/unit $(BUILD)/host $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso*
 
 distclean:
 	rm -rf $(BUILD)
@@ -210,8 +241,8 @@ distclean:
 FORCE:
 
 # Flags live here: a change to the Makefile rebuilds the kernel.
-$(KOBJS): Makefile
+$(KOBJS) $(BARE_OBJS): Makefile
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(BARE_OBJS:.o=.d)
 
 linux-guest: ; scripts/linux-guest.sh build/linux

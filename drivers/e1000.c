@@ -161,7 +161,7 @@ static void e1000_intr(void *arg)
 
 	if (!icr)
 		return;
-	lat_irq_enter();
+	lat_stamp(LAT_AT_IRQ, 0);
 	nic->stats.irqs++;
 	if (icr & E1000_INT_TXDW)
 		e1000_tx_reclaim(nic);
@@ -171,7 +171,7 @@ static void e1000_intr(void *arg)
 		nic->stats.rx_overruns++;
 	if (icr & (E1000_INT_RXT0 | E1000_INT_RXDMT0 | E1000_INT_RXO))
 		e1000_rx_poll(nic);
-	lat_irq_exit();
+	lat_stamp(LAT_AT_IRQ_END, 0);
 }
 
 static struct pci_dev *find_nic(const char **model)

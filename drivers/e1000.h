@@ -112,6 +112,7 @@ int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void
 int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start);
 void e1000_tx_kick(struct e1000 *nic);
+void e1000_tx_kick_empty(struct e1000 *nic);
 uint32_t e1000_tx_reclaim(struct e1000 *nic);
 uint32_t e1000_rx_poll(struct e1000 *nic);
 
@@ -126,6 +127,27 @@ static inline uint32_t e1000_read(const struct e1000 *nic, uint32_t reg)
 static inline void e1000_write(struct e1000 *nic, uint32_t reg, uint32_t v)
 {
 	nic->regs[reg / 4] = v;
+}
+
+/*
+ * Interrupts taken, and whether frames are still on the transmit ring:
+ * inline, so that a loop that waits for the interrupt handler (which
+ * changes both) calls nothing.
+ */
+static inline uint64_t e1000_irq_count(const struct e1000 *nic)
+{
+	return __atomic_load_n(&nic->stats.irqs, __ATOMIC_RELAXED);
+}
+
+static inline int e1000_tx_busy(const struct e1000 *nic)
+{
+	return __atomic_load_n(&nic->tx_clean, __ATOMIC_RELAXED) != nic->tx_tail;
+}
+
+/* The link as STATUS.LU says it is now: one register read. */
+static inline int e1000_link_now(const struct e1000 *nic)
+{
+	return (e1000_read(nic, E1000_STATUS) & E1000_STATUS_LU) != 0;
 }
 
 #endif

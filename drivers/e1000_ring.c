@@ -228,6 +228,16 @@ void e1000_tx_kick(struct e1000 *nic)
 }
 
 /*
+ * A tail write that hands the NIC nothing: TDT written with the value it
+ * has.  The NIC looks at the ring and finds no new descriptor, so this is
+ * what the register write alone costs (a floor of the send path).
+ */
+void e1000_tx_kick_empty(struct e1000 *nic)
+{
+	e1000_write(nic, E1000_TDT, nic->tx_kicked);
+}
+
+/*
  * Reclaim finished frames, oldest first: a frame is done when its last
  * descriptor (the one with RS) has DD.  Calls tx_done for each; returns
  * how many.

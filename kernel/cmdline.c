@@ -14,12 +14,12 @@
 
 enum key {
 	K_IP, K_GW, K_DST, K_SPORT, K_MODE, K_COUNT, K_SIZE, K_BATCH,
-	K_RATE, K_TXRING, K_RXRING, K_TRACE, K_STAGES, K_FAULT, K_NKEYS
+	K_RATE, K_TXRING, K_RXRING, K_TRACE, K_STAGES, K_SAMPLES, K_ARP, K_FAULT, K_NKEYS
 };
 
 static const char *const key_name[K_NKEYS] = {
 	"ip", "gw", "dst", "sport", "mode", "count", "size", "batch",
-	"rate", "txring", "rxring", "trace", "stages", "fault",
+	"rate", "txring", "rxring", "trace", "stages", "samples", "arp", "fault",
 };
 
 /* A token of the command line: not NUL-terminated. */
@@ -167,6 +167,42 @@ static int parse_dst(struct parser *ps, struct span v)
 	return 0;
 }
 
+/* Six two-digit hex octets separated by colons; not multicast, not zero. */
+static int parse_mac(struct parser *ps, struct span s, uint8_t mac[6])
+{
+	static const char hex[] = "0123456789abcdef";
+	int zero = 1;
+
+	if (s.n != 17)
+		return fail(ps, "'%.*s' is not a MAC address, as in 02:00:00:00:00:01", (int)s.n, s.p);
+	for (int i = 0; i < 6; i++) {
+		const char *hi = memchr(hex, s.p[3 * i] | 0x20, 16);
+		const char *lo = memchr(hex, s.p[3 * i + 1] | 0x20, 16);
+
+		if (!hi || !lo || (i < 5 && s.p[3 * i + 2] != ':'))
+			return fail(ps, "'%.*s' is not a MAC address, as in 02:00:00:00:00:01",
+				    (int)s.n, s.p);
+		mac[i] = (uint8_t)((hi - hex) << 4 | (lo - hex));
+		zero &= mac[i] == 0;
+	}
+	if (zero || (mac[0] & 1))
+		return fail(ps, "'%.*s' is not a unicast MAC address", (int)s.n, s.p);
+	return 0;
+}
+
+/* IP@MAC: a neighbour known in advance. */
+static int parse_arp(struct parser *ps, struct span v)
+{
+	struct span addr, mac;
+
+	if (split(v, '@', &addr, &mac) < 0)
+		return fail(ps, "'%.*s' needs IP@MAC, as in 192.0.2.1@02:00:00:00:00:01",
+			    (int)v.n, v.p);
+	if (parse_ipv4(addr, &ps->cfg->arp_ip) < 0 || ps->cfg->arp_ip == 0)
+		return fail(ps, "'%.*s' is not an IPv4 address", (int)addr.n, addr.p);
+	return parse_mac(ps, mac, ps->cfg->arp_mac);
+}
+
 /* Descriptor counts: the ring's byte length must be a multiple of 128. */
 static int parse_ring(struct parser *ps, struct span v, uint32_t *out)
 {
@@ -190,7 +226,7 @@ static int parse_word(struct parser *ps, struct span v, const char *const *words
 
 static int parse_value(struct parser *ps, enum key k, struct span v)
 {
-	static const char *const modes[] = { "send", "echo", "idle", "raw" };
+	static const char *const modes[] = { "send", "echo", "idle", "raw", "blast", "reflect" };
 	static const char *const faults[] = { "none", "pf", "ud", "de" };
 	struct config *c = ps->cfg;
 	uint32_t u = 0;
@@ -204,7 +240,7 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 			return fail(ps, "'%.*s' is not an IPv4 address", (int)v.n, v.p);
 		return 0;
 	case K_MODE:
-		r = parse_word(ps, v, modes, 4, &w);
+		r = parse_word(ps, v, modes, 6, &w);
 		c->mode = (enum app_mode)w;
 		return r;
 	case K_FAULT:
@@ -218,6 +254,8 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 	case K_RATE:	return parse_num(ps, v, 0, 100000000, &c->rate);
 	case K_TRACE:	r = parse_num(ps, v, 0, 1, &u); c->trace = (int)u; return r;
 	case K_STAGES:	r = parse_num(ps, v, 0, 1, &u); c->stages = (int)u; return r;
+	case K_SAMPLES:	r = parse_num(ps, v, 0, 1, &u); c->samples = (int)u; return r;
+	case K_ARP:	return parse_arp(ps, v);
 	case K_TXRING:	return parse_ring(ps, v, &c->txring);
 	case K_RXRING:	return parse_ring(ps, v, &c->rxring);
 	case K_NKEYS:	break;
@@ -259,6 +297,15 @@ static int check_whole(struct parser *ps)
 	}
 	if (c->dst_ip == c->ip) {
 		ps->key = "dst";
+		return fail(ps, "our own address");
+	}
+	if (c->arp_ip && ((c->arp_ip ^ c->ip) & mask)) {
+		ipv4_format(c->ip & mask, net);
+		ps->key = "arp";
+		return fail(ps, "not on the local network %s/%u", net, (unsigned)c->prefix);
+	}
+	if (c->arp_ip && c->arp_ip == c->ip) {
+		ps->key = "arp";
 		return fail(ps, "our own address");
 	}
 	return 0;

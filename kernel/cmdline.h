@@ -16,6 +16,8 @@ enum app_mode {
 	MODE_ECHO,	/* echo datagrams to sport until `count` replies */
 	MODE_IDLE,	/* answer ARP and ping only, forever */
 	MODE_RAW,	/* driver self-test: raw Ethernet frames, no IP */
+	MODE_BLAST,	/* the packets/s floor: prebuilt datagrams, no sockets */
+	MODE_REFLECT,	/* the round-trip floor: UDP frames sent straight back */
 };
 
 enum debug_fault {
@@ -42,6 +44,9 @@ struct config {
 	uint32_t rxring;	/* RX descriptors */
 	int trace;		/* print a function-graph trace of one send */
 	int stages;		/* stamp every stage of every send (kernel/lat.h) */
+	int samples;		/* print the send calls' times ("@samples") */
+	uint32_t arp_ip;	/* a static ARP entry: this address ... (0 = none) */
+	uint8_t arp_mac[6];	/* ... is at this MAC */
 	enum debug_fault fault;	/* take a CPU exception on purpose (tests) */
 };
 

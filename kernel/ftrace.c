@@ -1,19 +1,41 @@
 /*
- * kernel/ftrace.c - record function entries and exits while armed; see
- * ftrace.h.  The hooks run in any context, the interrupt handler included,
- * so each record is written with interrupts off; they are themselves not
- * instrumented (no_instrument_function), nor is anything they call.
+ * kernel/ftrace.c - the function-graph tracer; see ftrace.h.
+ *
+ * This file is not traced itself (it is not in the Makefile's TRACED list),
+ * and ftrace_enter/ftrace_exit call nothing: they run at the start and end
+ * of every traced function, the interrupt handler's included, so each does
+ * its work with interrupts off and touches only this file's state.
+ *
+ * The return stack: ftrace_enter saves the traced function's real return
+ * address and puts ftrace_return in its place; ftrace_exit gives it back.
+ * Calls nest, and so do interrupts, so one stack serves both.  A function
+ * entered while the stack is full is recorded without its exit.  Functions
+ * still running when ftrace_stop() patches the nops back return through
+ * ftrace_return all the same, and unwind the stack; until they have,
+ * ftrace_start() does nothing, so a trace never begins on a stale stack.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "kernel/ftrace.h"
 #include "kernel/ksyms.h"
+#include "kernel/patch.h"
 #include "kernel/time.h"
 #include "kernel/trace_fmt.h"
 #include "kernel/x86.h"
 
-#define NOTRACE	__attribute__((no_instrument_function))
+/* The nops' addresses, gathered by linker.ld from -mrecord-mcount. */
+extern uint8_t *const __start_mcount_loc[], *const __stop_mcount_loc[];
+
+/* kernel/ftrace_entry.S */
+void ftrace_caller(void);
+void ftrace_return(void);
+void ftrace_probe(void);
+void ftrace_probe_bare(void);
+
+/* Called from ftrace_entry.S only. */
+void ftrace_enter(uintptr_t fn, uintptr_t *ret_slot);
+uintptr_t ftrace_exit(void);
 
 struct fevent {
 	uint64_t tsc;
@@ -21,53 +43,100 @@ struct fevent {
 	int exit;
 };
 
+struct ret_frame {
+	uintptr_t fn;		/* the traced function */
+	uintptr_t ret;		/* where it returns to, really */
+};
+
 static struct {
-	volatile int armed;
+	int recording;
+	int patched;
+	unsigned depth;		/* frames on ret_stack */
+	struct ret_frame ret_stack[FTRACE_MAX_DEPTH];
 	unsigned n;		/* events recorded */
 	unsigned lost;		/* events that found the buffer full */
+	unsigned bad_sites;	/* nops that were not what the patcher expected */
 	struct fevent ev[FTRACE_MAX_EVENTS];
 } ft;
 
-void __cyg_profile_func_enter(void *fn, void *site) NOTRACE;
-void __cyg_profile_func_exit(void *fn, void *site) NOTRACE;
-
-static NOTRACE void record(void *fn, int exit)
+static void record(uintptr_t fn, int exit, uint64_t tsc)
 {
-	uint64_t flags;
-
-	if (!ft.armed)
+	if (!ft.recording)
 		return;
-	flags = irq_save();
 	if (ft.n < FTRACE_MAX_EVENTS)
-		ft.ev[ft.n++] = (struct fevent){ rdtsc(), (uintptr_t)fn, exit };
+		ft.ev[ft.n++] = (struct fevent){ tsc, fn, exit };
 	else
 		ft.lost++;
+}
+
+void ftrace_enter(uintptr_t fn, uintptr_t *ret_slot)
+{
+	uint64_t flags = irq_save(), tsc = rdtsc();
+
+	record(fn, 0, tsc);
+	if (ft.depth < FTRACE_MAX_DEPTH) {
+		ft.ret_stack[ft.depth++] = (struct ret_frame){ fn, *ret_slot };
+		*ret_slot = (uintptr_t)ftrace_return;
+	}
 	irq_restore(flags);
 }
 
-void __cyg_profile_func_enter(void *fn, void *site)
+uintptr_t ftrace_exit(void)
 {
-	(void)site;
-	record(fn, 0);
+	uint64_t flags = irq_save(), tsc = rdtsc();
+	struct ret_frame f = ft.ret_stack[--ft.depth];
+
+	record(f.fn, 1, tsc);
+	irq_restore(flags);
+	return f.ret;
 }
 
-void __cyg_profile_func_exit(void *fn, void *site)
+unsigned ftrace_sites(void)
 {
-	(void)site;
-	record(fn, 1);
+	return (unsigned)(__stop_mcount_loc - __start_mcount_loc);
+}
+
+/* Every traced function's nop into a call of ftrace_caller, or back. */
+static void patch_all(int on)
+{
+	for (uint8_t *const *site = __start_mcount_loc; site < __stop_mcount_loc; site++)
+		if ((on ? patch_nop_to_call(*site, ftrace_caller) :
+			  patch_to_nop(*site, ftrace_caller)) < 0)
+			ft.bad_sites++;
+	patch_sync();
+	ft.patched = on;
+}
+
+void ftrace_patch_in(void)
+{
+	uint64_t flags = irq_save();
+
+	if (ft.depth == 0 && !ft.patched)
+		patch_all(1);
+	irq_restore(flags);
 }
 
 void ftrace_start(void)
 {
+	uint64_t flags;
+
 	/* Touch the buffer first: under TCG a first write to a page is slow. */
 	memset(ft.ev, 0, sizeof(ft.ev));
+	ftrace_patch_in();
+	flags = irq_save();
 	ft.n = ft.lost = 0;
-	ft.armed = 1;
+	ft.recording = ft.patched;
+	irq_restore(flags);
 }
 
 void ftrace_stop(void)
 {
-	ft.armed = 0;
+	uint64_t flags = irq_save();
+
+	ft.recording = 0;
+	if (ft.patched)
+		patch_all(0);
+	irq_restore(flags);
 }
 
 const char *ksym_name(uintptr_t addr)
@@ -107,38 +176,52 @@ void ftrace_print(void)
 		}
 		tev[i] = (struct trace_event){ tsc_to_ns(ft.ev[i].tsc - t0), name, ft.ev[i].exit };
 	}
-	printf("trace: %u events, %u lost\n", ft.n, ft.lost);
+	printf("trace: %u events, %u lost, %u functions patched", ft.n, ft.lost, ftrace_sites());
+	printf(ft.bad_sites ? ", %u sites refused\n" : "\n", ft.bad_sites);
 	trace_fmt_graph(tev, ft.n, print_line, "");
 	trace_fmt_json(tev, ft.n, print_line, "@json ");
 }
 
-/* The best of 100 entry/exit hook pairs, disarmed and armed. */
-static uint64_t hook_pair_cost(int armed)
+/* The best of 200 calls of fn, in TSC cycles. */
+static uint64_t best_call(void (*fn)(void))
 {
 	uint64_t best = ~0ULL;
 
-	for (int i = 0; i < 100; i++) {
-		uint64_t t;
+	for (int i = 0; i < 200; i++) {
+		uint64_t t = rdtsc();
 
-		if (armed)
-			ftrace_start();
-		t = rdtsc();
-		__cyg_profile_func_enter((void *)hook_pair_cost, 0);
-		__cyg_profile_func_exit((void *)hook_pair_cost, 0);
+		fn();
 		t = rdtsc() - t;
-		ftrace_stop();
 		if (t < best)
 			best = t;
 	}
-	ft.n = 0;
 	return best;
 }
 
+/*
+ * What tracing adds to one call: the nop alone (as every traced function
+ * pays while nothing is traced), and the patched call with its entry and
+ * exit recorded.  Each is the best of 200 calls of ftrace_probe, less the
+ * best of 200 calls of a function without the nop.
+ */
 void ftrace_measure_cost(void)
 {
-	uint64_t off = hook_pair_cost(0), on = hook_pair_cost(1);
+	uint64_t flags = irq_save();
+	uint64_t bare = best_call(ftrace_probe_bare), off = best_call(ftrace_probe), on;
+	int ok = patch_nop_to_call((uint8_t *)ftrace_probe, ftrace_caller) == 0;
 
-	printf("@tracecost off_ns=%llu on_ns=%llu off_cyc=%llu on_cyc=%llu\n",
+	patch_sync();
+	ft.recording = 1;
+	on = best_call(ftrace_probe);
+	ft.recording = 0;
+	ft.n = 0;
+	if (ok)
+		patch_to_nop((uint8_t *)ftrace_probe, ftrace_caller);
+	patch_sync();
+	irq_restore(flags);
+	off = off > bare ? off - bare : 0;
+	on = ok && on > bare ? on - bare : 0;
+	printf("@tracecost off_ns=%llu on_ns=%llu off_cyc=%llu on_cyc=%llu sites=%u\n",
 	       (unsigned long long)tsc_to_ns(off), (unsigned long long)tsc_to_ns(on),
-	       (unsigned long long)off, (unsigned long long)on);
+	       (unsigned long long)off, (unsigned long long)on, ftrace_sites());
 }

@@ -3,37 +3,67 @@
  *
  * Stamps are raw TSC reads (rdtsc, not serializing: a stamp may move a few
  * cycles relative to the instructions around it; LAT_STAMP says what one
- * costs here).  Histograms are updated with interrupts off, from the send
- * path or the interrupt handler, never both at once.
+ * costs here).  Stamp points run with interrupts off, in the send path or
+ * the interrupt handler, never both at once.
  */
 #include <stdio.h>
 
-#include "drivers/e1000.h"
 #include "kernel/hist.h"
 #include "kernel/lat.h"
+#include "kernel/patch.h"
 #include "kernel/time.h"
+#include "kernel/x86.h"
 
 #define LAT_FRAMES	4096	/* frames in flight we can follow: the largest ring */
 
 static const char *const stage_name[LAT_NSTAGES] = {
 	"call", "resolve", "build", "post", "tail", "to_irq", "reclaim", "polled", "seen",
-	"floor_tail", "floor_read", "stamp",
+	"floor_xmit", "floor_tail", "floor_read", "stamp",
 };
+
+/* One stamp point, as lat.h's lat_stamp() records it. */
+struct stamp_site {
+	int32_t nop;		/* the nop, from this field */
+	int32_t code;		/* the stamping code, from this field */
+};
+
+extern const struct stamp_site __start___stamp_sites[], __stop___stamp_sites[];
 
 static struct {
 	struct hist h[LAT_NSTAGES];
+	uint64_t at[LAT_NPOINTS];	/* when each point was last passed; at[LAT_AT_IRQ]
+					   is 0 outside the interrupt handler */
+	uint64_t unsent_first;		/* datagrams posted, not yet kicked: [first, end) */
+	uint64_t unsent_end;
 	uint64_t tail_done[LAT_FRAMES];	/* when the frame's tail write returned */
 	uint64_t reclaimed[LAT_FRAMES];	/* when its descriptors were reclaimed */
-	uint64_t irq_entry;		/* the e1000 interrupt now running, or 0 */
 } lat;
 
-int lat_stages_on;
+static void stamp_sites_on(void)
+{
+	unsigned n = 0, bad = 0;
+
+	for (const struct stamp_site *s = __start___stamp_sites; s < __stop___stamp_sites; s++) {
+		uint8_t *nop = (uint8_t *)&s->nop + s->nop;
+		const uint8_t *code = (const uint8_t *)&s->code + s->code;
+
+		if (patch_nop_to_jmp(nop, code) < 0)
+			bad++;
+		n++;
+	}
+	patch_sync();
+	printf("lat: %u stamp points patched in%s\n", n - bad, bad ? " (some refused)" : "");
+}
 
 void lat_init(int stages)
 {
+	uint64_t flags = irq_save();
+
 	for (int i = 0; i < LAT_NSTAGES; i++)
 		hist_reset(&lat.h[i]);
-	lat_stages_on = stages;
+	if (stages)
+		stamp_sites_on();
+	irq_restore(flags);
 }
 
 void lat_add(enum lat_stage s, uint64_t cycles)
@@ -41,69 +71,66 @@ void lat_add(enum lat_stage s, uint64_t cycles)
 	hist_add(&lat.h[s], cycles);
 }
 
-void lat_frame_sent(uint64_t seq, uint64_t tail_done)
+static void frame_posted(uint64_t seq)
 {
-	lat.tail_done[seq % LAT_FRAMES] = tail_done;
+	if (lat.unsent_first == lat.unsent_end)
+		lat.unsent_first = seq;
+	lat.unsent_end = seq + 1;
 }
 
-/* The socket's completion hook: in the interrupt, or in the sender's poll. */
-void lat_frame_done(uint64_t seq)
+static void frames_kicked(uint64_t now)
 {
-	uint64_t now = rdtsc(), sent = lat.tail_done[seq % LAT_FRAMES];
+	for (uint64_t seq = lat.unsent_first; seq < lat.unsent_end; seq++)
+		lat.tail_done[seq % LAT_FRAMES] = now;
+	lat.unsent_first = lat.unsent_end;
+}
 
-	if (!lat_stages_on || !sent)
+/* In the TX interrupt, or in a sender's own look at the ring. */
+static void frame_done(uint64_t seq, uint64_t now)
+{
+	uint64_t sent = lat.tail_done[seq % LAT_FRAMES], irq = lat.at[LAT_AT_IRQ];
+
+	if (!sent)
 		return;
-	if (lat.irq_entry) {
-		lat_add(LAT_TO_IRQ, lat.irq_entry > sent ? lat.irq_entry - sent : 0);
-		lat_add(LAT_RECLAIM, now - lat.irq_entry);
+	if (irq) {
+		lat_add(LAT_TO_IRQ, irq > sent ? irq - sent : 0);
+		lat_add(LAT_RECLAIM, now - irq);
 	} else {
 		lat_add(LAT_POLLED, now - sent);
 	}
 	lat.reclaimed[seq % LAT_FRAMES] = now;
 }
 
-void lat_frame_seen(uint64_t seq)
+void lat_stamp_hit(enum lat_point p, uint64_t arg)
 {
-	uint64_t done = lat.reclaimed[seq % LAT_FRAMES];
+	uint64_t now = rdtsc();
 
-	if (lat_stages_on && done)
-		lat_add(LAT_SEEN, rdtsc() - done);
+	switch (p) {
+	case LAT_AT_RESOLVED:	lat_add(LAT_RESOLVE, now - lat.at[LAT_AT_START]); break;
+	case LAT_AT_BUILT:	lat_add(LAT_BUILD, now - lat.at[LAT_AT_READY]); break;
+	case LAT_AT_POSTED:	lat_add(LAT_POST, now - lat.at[LAT_AT_BUILT]);
+				frame_posted(arg); break;
+	case LAT_AT_KICKED:	lat_add(LAT_TAIL, now - lat.at[LAT_AT_KICK]);
+				frames_kicked(now); break;
+	case LAT_AT_DONE:	frame_done(arg, now); break;
+	case LAT_AT_SEEN:
+		if (lat.reclaimed[arg % LAT_FRAMES])
+			lat_add(LAT_SEEN, now - lat.reclaimed[arg % LAT_FRAMES]);
+		break;
+	default:		break;
+	}
+	lat.at[p] = now;
+	if (p == LAT_AT_IRQ_END)
+		lat.at[LAT_AT_IRQ] = 0;
 }
 
-void lat_irq_enter(void)
+void lat_measure_stamp(unsigned n)
 {
-	lat.irq_entry = lat_stages_on ? rdtsc() : 0;
-}
-
-void lat_irq_exit(void)
-{
-	lat.irq_entry = 0;
-}
-
-/*
- * The floor: what the hardware interface costs with no work behind it.
- * TDT written with the value it has makes the NIC look at the ring and
- * find nothing new; STATUS is a plain register read.  Interrupts off.
- */
-void lat_measure_floor(struct e1000 *nic, unsigned n)
-{
-	uint64_t irq = irq_save();
-
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t t0 = rdtsc(), t1;
+		uint64_t t0 = rdtsc(), t1 = rdtsc();
 
-		e1000_write(nic, E1000_TDT, nic->tx_tail);
-		t1 = rdtsc();
-		lat_add(LAT_FLOOR_TAIL, t1 - t0);
-		t0 = rdtsc();
-		(void)e1000_read(nic, E1000_STATUS);
-		t1 = rdtsc();
-		lat_add(LAT_FLOOR_READ, t1 - t0);
-		t0 = rdtsc();
-		t1 = rdtsc();
 		lat_add(LAT_STAMP, t1 - t0);
 	}
-	irq_restore(irq);
 }
 
 static void print_stage(int s, uint64_t floor_p50)
@@ -120,15 +147,18 @@ static void print_stage(int s, uint64_t floor_p50)
 		printf(" %s_ns=%llu", qn[i], (unsigned long long)tsc_to_ns(v[i]));
 	for (int i = 0; i < 5; i++)
 		printf(" %s_cyc=%llu", qn[i], (unsigned long long)v[i]);
-	/* p50 over the bare tail write's p50, in hundredths */
+	/* p50 over the floor's p50, in hundredths */
 	printf(" x_floor=%llu.%02llu\n", (unsigned long long)(v[0] * 100 / floor_p50 / 100),
 	       (unsigned long long)(v[0] * 100 / floor_p50 % 100));
 }
 
+/* x_floor is against the frame-carrying tail write, or the bare one without it. */
 void lat_print(void)
 {
-	uint64_t floor = hist_quantile(&lat.h[LAT_FLOOR_TAIL], 1, 2);
+	uint64_t floor = hist_quantile(&lat.h[LAT_FLOOR_XMIT], 1, 2);
 
+	if (floor == 0)
+		floor = hist_quantile(&lat.h[LAT_FLOOR_TAIL], 1, 2);
 	if (floor == 0)
 		floor = 1;
 	for (int s = 0; s < LAT_NSTAGES; s++)

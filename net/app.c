@@ -14,14 +14,16 @@
 #include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/app.h"
+#include "net/bare.h"
 #include "net/net.h"
 #include "net/socket.h"
 
 #define SPIN_BELOW_US	20	/* pacing gaps shorter than this are spun */
 #define SAMPLES_MAX	2000	/* raw call times kept for "@samples" (CDF plots) */
+#define FLOOR_SAMPLES	1000	/* of each floor, before the run */
 
 static struct {
-	uint32_t ns[SAMPLES_MAX];
+	uint64_t cyc[SAMPLES_MAX];
 	unsigned n;
 } samples;
 
@@ -82,32 +84,55 @@ static void print_end(void)
 
 /*
  * trace=1: the datagram in the middle of the run is traced, from the call
- * until its completion has run (interrupt included), at most 10 ms.
- * Before, the earlier datagrams are let finish and their interrupt come
- * (QEMU's "mitigation" holds it back, by 128 us or more), so the trace is
- * of this one send alone.
+ * until its completion has run (interrupt included), at most 10 ms.  The
+ * tracer's calls are patched in one send call before it (TRACE_WARM), so
+ * that the traced call runs code QEMU has translated already.  Before the
+ * traced call, the earlier datagrams are let finish and their interrupt
+ * come (QEMU's "mitigation" holds it back, by 128 us or more), so the
+ * trace is of this one send alone.
  */
+enum trace_role { TRACE_NONE, TRACE_WARM, TRACE_THIS };
+
+static enum trace_role trace_role(const struct config *cfg, uint64_t seq, uint32_t n)
+{
+	uint64_t mid = cfg->count / 2;
+
+	if (!cfg->trace)
+		return TRACE_NONE;
+	if (seq <= mid && mid < seq + n)
+		return TRACE_THIS;
+	return seq + n <= mid && mid < seq + 2ULL * n ? TRACE_WARM : TRACE_NONE;
+}
+
+static uint64_t trace_irqs;	/* interrupts taken when the trace began */
+
 static void trace_begin(int fd)
 {
 	uint64_t irqs, irq, end;
 
 	sock_completed(fd);
-	irqs = netif.nic->stats.irqs;
+	irqs = e1000_irq_count(netif.nic);
 	irq = irq_save();
 	end = now_ns() + 5000000;	/* the interrupt that finishes them, or 5 ms */
-	while (netif.nic->stats.irqs == irqs && now_ns() < end)
+	while (e1000_irq_count(netif.nic) == irqs && now_ns() < end)
 		idle_wait_us(500);
 	irq_restore(irq);
+	trace_irqs = e1000_irq_count(netif.nic);
 	ftrace_start();
 }
 
+/*
+ * Wait, with interrupts on, until an interrupt has come since the trace
+ * began and the ring is clean: the traced send's completion has run.  The
+ * loop calls nothing, so that nothing but that shows in the trace.
+ */
 static void trace_end(void)
 {
-	uint64_t irq = irq_save(), end = now_ns() + 10000000;
+	uint64_t end = rdtsc() + tsc_hz / 100;
 
-	while (netif.nic->tx_clean != netif.nic->tx_tail && now_ns() < end)
-		idle_wait_us(100);
-	irq_restore(irq);
+	while ((e1000_irq_count(netif.nic) == trace_irqs || e1000_tx_busy(netif.nic)) &&
+	       rdtsc() < end)
+		cpu_relax();
 	ftrace_stop();
 }
 
@@ -120,7 +145,7 @@ static int send_call(int fd, struct mmsghdr *vec, uint32_t n, int batch)
 
 	lat_add(LAT_CALL, t);
 	if (samples.n < SAMPLES_MAX)
-		samples.ns[samples.n++] = (uint32_t)tsc_to_ns(t);
+		samples.cyc[samples.n++] = t;
 	return r > 0 && batch == 1 ? 1 : r;
 }
 
@@ -128,7 +153,7 @@ static void print_samples(uint32_t size)
 {
 	printf("@samples stage=call size=%u ns=", (unsigned)size);
 	for (unsigned i = 0; i < samples.n; i++)
-		printf(i ? " %u" : "%u", (unsigned)samples.ns[i]);
+		printf(i ? " %llu" : "%llu", (unsigned long long)tsc_to_ns(samples.cyc[i]));
 	printf("\n");
 }
 
@@ -150,7 +175,8 @@ static int open_sender(const struct config *cfg)
 	}
 	if (net_prime(cfg->dst_ip) < 0)
 		printf("send: no route or no ARP answer for the destination\n");
-	lat_measure_floor(netif.nic, 1000);
+	bare_measure_floors(cfg->dst_ip, cfg->sport, cfg->size, FLOOR_SAMPLES);
+	lat_measure_stamp(FLOOR_SAMPLES);
 	ftrace_measure_cost();
 	return fd;
 }
@@ -163,17 +189,19 @@ static void send_all(const struct config *cfg, int fd, int *errs)
 	while (cfg->count == 0 || seq < cfg->count) {	/* count=0: no limit */
 		uint32_t n = cfg->count && cfg->count - seq < cfg->batch ?
 			     (uint32_t)(cfg->count - seq) : cfg->batch;
-		int traced = cfg->trace && seq <= cfg->count / 2 && cfg->count / 2 < seq + n;
+		enum trace_role role = trace_role(cfg, seq, n);
 		int r;
 
 		for (uint32_t j = 0; j < n; j++)
 			app_fill_payload(iov[j].iov_base, seq + j, cfg->size);
 		if (cfg->rate)
 			pace(t0, seq, cfg->rate);
-		if (traced)
+		if (role == TRACE_WARM)
+			ftrace_patch_in();
+		if (role == TRACE_THIS)
 			trace_begin(fd);
 		r = send_call(fd, vec, n, (int)cfg->batch);
-		if (traced)
+		if (role == TRACE_THIS)
 			trace_end();
 		if (r <= 0) {		/* this datagram failed; go on with the next */
 			errs[errno & 0xFF]++;
@@ -197,7 +225,8 @@ static enum exit_code app_send(const struct config *cfg)
 	sock_close(fd);
 	if (cfg->trace)
 		ftrace_print();
-	print_samples(cfg->size);
+	if (cfg->samples)
+		print_samples(cfg->size);
 	print_end();
 	printf("@done mode=send sent=%llu failed=%llu\n", (unsigned long long)sent,
 	       (unsigned long long)(cfg->count - sent));
@@ -247,6 +276,8 @@ enum exit_code app_run(const struct config *cfg)
 	case MODE_SEND:	return app_send(cfg);
 	case MODE_ECHO:	return app_echo(cfg);
 	case MODE_IDLE:	return app_idle();
+	case MODE_BLAST:	return bare_blast(cfg);
+	case MODE_REFLECT:	return bare_reflect(cfg);
 	case MODE_RAW:	break;
 	}
 	return EXIT_FAILED;

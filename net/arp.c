@@ -21,7 +21,12 @@
 
 enum arp_op { ARP_REQUEST = 1, ARP_REPLY = 2 };
 
-enum arp_state { ARP_FREE, ARP_RESOLVED, ARP_FAILED };
+enum arp_state {
+	ARP_FREE,
+	ARP_RESOLVED,	/* answered; trusted for ARP_ENTRY_MS */
+	ARP_FAILED,	/* nobody answered; fails at once for ARP_FAILED_HOLD_MS */
+	ARP_STATIC,	/* given on the command line (arp=): never expires or changes */
+};
 
 struct arp_entry {
 	uint32_t ip;
@@ -42,26 +47,29 @@ static struct arp_entry *find(uint32_t ip)
 	return NULL;
 }
 
-/* The entry for ip, or a free one, or the oldest one, in that order. */
+/* The entry for ip, or a free one, or the oldest learned one, in that order. */
 static struct arp_entry *slot_for(uint32_t ip)
 {
-	struct arp_entry *e = find(ip), *oldest = &cache[0];
+	struct arp_entry *e = find(ip), *oldest = NULL;
 
 	if (e)
 		return e;
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		if (cache[i].state == ARP_FREE)
 			return &cache[i];
-		if (cache[i].stamp_ns < oldest->stamp_ns)
+		if (cache[i].state != ARP_STATIC &&
+		    (!oldest || cache[i].stamp_ns < oldest->stamp_ns))
 			oldest = &cache[i];
 	}
-	return oldest;
+	return oldest;		/* not NULL: arp_add_static keeps a slot free */
 }
 
 static void update(uint32_t ip, const uint8_t mac[6], enum arp_state state)
 {
 	struct arp_entry *e = slot_for(ip);
 
+	if (e->state == ARP_STATIC && e->ip == ip)
+		return;
 	e->ip = ip;
 	if (mac)
 		memcpy(e->mac, mac, 6);
@@ -78,7 +86,8 @@ int arp_lookup(uint32_t ip, uint8_t mac[6])
 
 	if (e) {
 		age = now_ns() - e->stamp_ns;
-		if (e->state == ARP_RESOLVED && age < ARP_ENTRY_MS * 1000000ULL) {
+		if (e->state == ARP_STATIC ||
+		    (e->state == ARP_RESOLVED && age < ARP_ENTRY_MS * 1000000ULL)) {
 			memcpy(mac, e->mac, 6);
 			rc = 0;
 		} else if (e->state == ARP_FAILED && age < ARP_FAILED_HOLD_MS * 1000000ULL) {
@@ -92,6 +101,30 @@ int arp_lookup(uint32_t ip, uint8_t mac[6])
 void arp_cache_clear(void)
 {
 	memset(cache, 0, sizeof(cache));
+}
+
+/*
+ * A neighbour known in advance (arp=IP@MAC): the first datagram to it
+ * needs no ARP exchange.  At most ARP_CACHE_SIZE - 1, so that learned
+ * entries always have a slot; 0 or -ENOSPC.
+ */
+int arp_add_static(uint32_t ip, const uint8_t mac[6])
+{
+	uint64_t flags = irq_save();
+	int n = 0, rc = -ENOSPC;
+
+	for (int i = 0; i < ARP_CACHE_SIZE; i++)
+		n += cache[i].state == ARP_STATIC;
+	if (n < ARP_CACHE_SIZE - 1) {
+		struct arp_entry *e = find(ip);
+
+		if (e)
+			e->state = ARP_FREE;
+		update(ip, mac, ARP_STATIC);
+		rc = 0;
+	}
+	irq_restore(flags);
+	return rc;
 }
 
 /* An ARP packet in a slot's header buffer, padded to the Ethernet minimum. */

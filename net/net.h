@@ -138,6 +138,7 @@ int arp_lookup(uint32_t ip, uint8_t mac[6]);
 void arp_input(const uint8_t *pkt, uint32_t len);
 void arp_announce(void);
 void arp_cache_clear(void);
+int arp_add_static(uint32_t ip, const uint8_t mac[6]);
 
 /* net/ip.c */
 int ip_route(uint32_t dst, uint32_t *nexthop);

@@ -51,6 +51,8 @@ void net_init(struct e1000 *nic, const struct config *cfg)
 	e1000_set_tx_done(nic, tx_complete, NULL);
 	e1000_set_rx_handler(nic, eth_input, NULL);
 	set_udp_offload(nic);
+	if (cfg->arp_ip && arp_add_static(cfg->arp_ip, cfg->arp_mac) < 0)
+		panic("net: no room for the static ARP entry");
 	if (net_link_up())
 		arp_announce();
 	printf("net: %u.%u.%u.%u up, %llu ms since reset\n", netif.ip >> 24, netif.ip >> 16 & 0xFF,

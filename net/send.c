@@ -143,15 +143,12 @@ static int gather_payload(struct e1000_seg *seg, const struct msghdr *m)
  * Interrupts off.  Headers into the slot's header buffer, the payload
  * copied after them or gathered from the caller, and onto the ring.
  * Returns 1 if the frame points into the caller's memory, 0 if not.
- * t_ready: when the ring had room (for the stage stamps).
  */
-static int post(struct sock *s, const struct msghdr *m, const struct dest *d,
-		uint64_t t_ready)
+static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
 {
 	uint8_t *hdr = e1000_tx_hdr_next(netif.nic);
 	struct e1000_seg seg[E1000_MAX_SEGS];
 	int nseg = 1, zerocopy = d->len > SOCK_COPY_MAX;
-	uint64_t t_built = 0;
 
 	seg[0].addr = hdr;
 	seg[0].len = HDRS_LEN;
@@ -162,14 +159,10 @@ static int post(struct sock *s, const struct msghdr *m, const struct dest *d,
 	udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, (uint32_t)d->len);
 	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP_, UDP_HLEN + (uint32_t)d->len);
 	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
-	if (lat_stages_on)
-		t_built = rdtsc();
+	lat_stamp(LAT_AT_BUILT, 0);
 	e1000_tx_post_udp(netif.nic, seg, nseg, &s->owner);	/* cannot fail: checked */
+	lat_stamp(LAT_AT_POSTED, s->tx_posted);
 	s->tx_posted++;
-	if (lat_stages_on) {
-		lat_add(LAT_BUILD, t_built - t_ready);
-		lat_add(LAT_POST, rdtsc() - t_built);
-	}
 	return zerocopy;
 }
 
@@ -185,7 +178,7 @@ int sock_wait_done(struct sock *s)
 			return -ETIMEDOUT;
 		idle_wait_us(1000);
 	}
-	lat_frame_seen(s->tx_posted - 1);
+	lat_stamp(LAT_AT_SEEN, s->tx_posted - 1);
 	return 0;
 }
 
@@ -208,7 +201,7 @@ static uint32_t descs_needed(const struct msghdr *m, size_t len)
  */
 static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, int flags)
 {
-	uint64_t irq = irq_save(), first = s->tx_posted, t0 = 0, t1;
+	uint64_t irq = irq_save();
 	unsigned int n = 0;
 	int zerocopy = 0, rc = 0;
 
@@ -216,26 +209,20 @@ static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, in
 		const struct msghdr *m = &vec[n].msg_hdr;
 		struct dest d;
 
-		if (lat_stages_on)
-			t0 = rdtsc();
+		lat_stamp(LAT_AT_START, 0);
 		if ((rc = prepare(s, m, flags, &d)) < 0)
 			break;
-		if (lat_stages_on)
-			lat_add(LAT_RESOLVE, rdtsc() - t0);
+		lat_stamp(LAT_AT_RESOLVED, 0);
 		if ((rc = wait_ring(netif.nic, descs_needed(m, d.len), flags)) < 0)
 			break;
-		zerocopy |= post(s, m, &d, lat_stages_on ? rdtsc() : 0);
+		lat_stamp(LAT_AT_READY, 0);
+		zerocopy |= post(s, m, &d);
 		vec[n].msg_len = (unsigned int)d.len;
 	}
-	if (n > 0 && !lat_stages_on) {
+	if (n > 0) {
+		lat_stamp(LAT_AT_KICK, 0);
 		e1000_tx_kick(netif.nic);
-	} else if (n > 0) {
-		t0 = rdtsc();
-		e1000_tx_kick(netif.nic);
-		t1 = rdtsc();
-		lat_add(LAT_TAIL, t1 - t0);
-		for (uint64_t seq = first; seq < s->tx_posted; seq++)
-			lat_frame_sent(seq, t1);
+		lat_stamp(LAT_AT_KICKED, 0);
 	}
 	/* The NIC still holds the caller's buffers: that is an error, always. */
 	if (zerocopy && sock_wait_done(s) < 0) {

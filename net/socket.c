@@ -35,7 +35,7 @@ static void sock_tx_done(struct tx_owner *o, int on_wire)
 {
 	struct sock *s = (struct sock *)o;
 
-	lat_frame_done(s->tx_done);
+	lat_stamp(LAT_AT_DONE, s->tx_done);
 	if (!on_wire)
 		s->tx_link_down++;	/* done, but the link was down: lost */
 	s->tx_done++;

@@ -5,7 +5,9 @@
 # socket, check every datagram, and say what arrived.  Exit status 0 only
 # if the kernel succeeded and every datagram arrived once and intact.
 #
-# As root: namespace uk-run-PID, tap0 = 192.0.2.1/24, guest 192.0.2.2.
+# As root: namespace uk-run-PID, tap0 = 192.0.2.1/24 with MAC
+# 02:00:00:00:00:01 (so ARGS="arp=192.0.2.1@02:00:00:00:00:01" can skip
+# ARP), guest 192.0.2.2.
 # Not root (or NET=user): no namespace or tap, so QEMU's -netdev user
 # stands in (guest 10.0.2.15, dst=10.0.2.2:9000 -> host 127.0.0.1:9000).
 # ACCEL=kvm uses KVM instead of TCG.
@@ -52,6 +54,7 @@ if [ "$(id -u)" -eq 0 ] && [ "${NET:-tap}" != user ]; then
 	ip -n "$ns" link set lo up
 	ip -n "$ns" tuntap add dev tap0 mode tap
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.tap0.disable_ipv6=1
+	ip -n "$ns" link set tap0 address 02:00:00:00:00:01
 	ip -n "$ns" addr add 192.0.2.1/24 dev tap0
 	ip -n "$ns" link set tap0 up
 	echo "run: namespace $ns, tap0 192.0.2.1/24, pcap in $pcap"
@@ -89,4 +92,25 @@ kill -TERM "${pids[0]}" 2>/dev/null || true
 wait "${pids[0]}" && recv=0 || recv=$?
 pids=()
 cat build/run.receiver.out
-[ "$status" -eq 1 ] && [ "$recv" -eq 0 ]
+
+# The summary a person reads first: what arrived, how fast, what a call cost.
+field() {	# FILE TAG-AND-FIRST-FIELD KEY: the value of KEY= on the last such line
+	{ tr -d '\r' < "$1" | grep "^$2" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$3=//p"; } || true
+}
+us() { [ -n "$1" ] && awk -v ns="$1" 'BEGIN { printf "%.1f us", ns / 1000 }' || echo "-"; }
+sent=$(field build/run.log "@done " sent)
+valid=$(sed -n 's|^received \([0-9]*\)/.*|\1|p' build/run.receiver.out)
+echo
+echo "== summary =="
+echo "datagrams: ${valid:-0} verified by the host, of ${sent:-0} the kernel sent (count=$count)"
+echo "rate:      $(field build/run.receiver.out "@rx " pps) packets/s, as the host received them"
+echo "send call: p50 $(us "$(field build/run.log "@lat stage=call " p50_ns)")," \
+	"p99 $(us "$(field build/run.log "@lat stage=call " p99_ns)");" \
+	"floor (a tail write that carries a frame) p50" \
+	"$(us "$(field build/run.log "@lat stage=floor_xmit " p50_ns)")"
+if [ "$status" -eq 1 ] && [ "$recv" -eq 0 ]; then
+	echo "result:    OK: every datagram arrived once and intact"
+else
+	echo "result:    FAILED: kernel exit code $(( (status - 1) / 2 )), receiver status $recv"
+	exit 1
+fi

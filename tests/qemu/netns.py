@@ -2,7 +2,9 @@
 
 Everything a network test starts runs inside it (`ip netns exec`): QEMU,
 tcpdump, scapy, the host receiver.  The host end of the tap is 192.0.2.1/24
-(TEST-NET-1).  The namespace is deleted on exit, whatever happened, and
+(TEST-NET-1), its MAC 02:00:00:00:00:01 (HOST_MAC: known in advance, so
+that a test can hand the kernel arp=192.0.2.1@HOST_MAC).  The namespace is
+deleted on exit, whatever happened, and
 only the processes started here are ended, by PID.
 """
 import itertools
@@ -14,6 +16,8 @@ import time
 import pytest
 
 _serial = itertools.count()
+
+HOST_MAC = "02:00:00:00:00:01"
 
 
 def need_root():
@@ -39,6 +43,7 @@ class NetNS:
             self.run("ip", "tuntap", "add", "dev", self.tap, "mode", "tap")
             # No IPv6 chatter (router solicitations, MLD) in the captures.
             self.run("sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1")
+            self.run("ip", "link", "set", self.tap, "address", HOST_MAC)
             self.run("ip", "addr", "add", self.host_ip, "dev", self.tap)
             self.run("ip", "link", "set", self.tap, "up")
         except BaseException:
@@ -56,6 +61,11 @@ class NetNS:
                     p.kill()
                     p.wait()
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def neighbour(self, ip, mac):
+        """A permanent entry in the host's ARP table: no ARP for ip."""
+        self.run("ip", "neigh", "replace", ip, "lladdr", mac, "dev", self.tap,
+                 "nud", "permanent")
 
     def cmd(self, *cmd):
         return ["ip", "netns", "exec", self.name] + list(cmd)

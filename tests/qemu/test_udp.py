@@ -23,8 +23,13 @@ def payload(seq, size):
     return seq.to_bytes(8, "big") + bytes((seq + i) & 0xFF for i in range(8, size))
 
 
-def udp_frames(pcap, mac=MAC):
-    return [p for p in rdpcap(pcap) if p.haslayer(UDP) and p[Ether].src == mac]
+FLOOR_PORT = 9           # the discard port: the frames of the floor_xmit measurement
+
+
+def udp_frames(pcap, mac=MAC, floor=False):
+    """The guest's UDP frames: the stream's, or (floor=True) the floor's."""
+    return [p for p in rdpcap(pcap) if p.haslayer(UDP) and p[Ether].src == mac
+            and (p[UDP].dport == FLOOR_PORT) == floor]
 
 
 def udp_payload(p):

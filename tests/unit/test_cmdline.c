@@ -72,6 +72,8 @@ static void assert_defaults(const struct config *c)
 	assert_int_equal(c->txring, 256);
 	assert_int_equal(c->rxring, 256);
 	assert_int_equal(c->trace, 0);
+	assert_int_equal(c->samples, 0);
+	assert_int_equal(c->arp_ip, 0);
 	assert_int_equal(c->fault, FAULT_NONE);
 }
 
@@ -147,6 +149,10 @@ static void test_words(void **state)
 	assert_int_equal(parse_ok("mode=send").mode, MODE_SEND);
 	assert_int_equal(parse_ok("mode=echo").mode, MODE_ECHO);
 	assert_int_equal(parse_ok("mode=idle").mode, MODE_IDLE);
+	assert_int_equal(parse_ok("mode=raw").mode, MODE_RAW);
+	assert_int_equal(parse_ok("mode=blast").mode, MODE_BLAST);
+	assert_int_equal(parse_ok("mode=reflect").mode, MODE_REFLECT);
+	assert_int_equal(parse_ok("samples=1").samples, 1);
 	assert_int_equal(parse_ok("fault=none").fault, FAULT_NONE);
 	assert_int_equal(parse_ok("fault=pf").fault, FAULT_PF);
 	assert_int_equal(parse_ok("fault=ud").fault, FAULT_UD);
@@ -236,6 +242,45 @@ static void test_bad_combinations(void **state)
 	EXPECT_ERRORS(b);
 }
 
+static void test_static_arp(void **state)
+{
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+	static const uint8_t mixed[6] = { 0xAA, 0xbb, 0x0C, 0xd0, 0xE9, 0xf0 };
+	struct config c = parse_ok("arp=192.0.2.1@02:00:00:00:00:01");
+
+	(void)state;
+	assert_int_equal(c.arp_ip, IP4(192, 0, 2, 1));
+	assert_memory_equal(c.arp_mac, mac, 6);
+	c = parse_ok("gw=192.0.2.254 arp=192.0.2.254@aa:BB:0c:D0:e9:F0");
+	assert_int_equal(c.arp_ip, IP4(192, 0, 2, 254));
+	assert_memory_equal(c.arp_mac, mixed, 6);
+}
+
+static void test_bad_static_arp(void **state)
+{
+	static const struct bad b[] = {
+		{ "arp=192.0.2.1", "arp", "needs IP@MAC" },
+		{ "arp=02:00:00:00:00:01", "arp", "needs IP@MAC" },
+		{ "arp=192.0.2@02:00:00:00:00:01", "arp", "not an IPv4 address" },
+		{ "arp=0.0.0.0@02:00:00:00:00:01", "arp", "not an IPv4 address" },
+		{ "arp=192.0.2.1@", "arp", "not a MAC address" },
+		{ "arp=192.0.2.1@02:00:00:00:00", "arp", "not a MAC address" },
+		{ "arp=192.0.2.1@02:00:00:00:00:011", "arp", "not a MAC address" },
+		{ "arp=192.0.2.1@02-00-00-00-00-01", "arp", "not a MAC address" },
+		{ "arp=192.0.2.1@02:00:00:00:0g:01", "arp", "not a MAC address" },
+		{ "arp=192.0.2.1@2:00:00:00:00:001", "arp", "not a MAC address" },
+		{ "arp=192.0.2.1@00:00:00:00:00:00", "arp", "not a unicast" },
+		{ "arp=192.0.2.1@ff:ff:ff:ff:ff:ff", "arp", "not a unicast" },
+		{ "arp=192.0.2.1@01:00:5e:00:00:01", "arp", "not a unicast" },
+		{ "arp=198.51.100.1@02:00:00:00:00:01", "arp", "local network" },
+		{ "arp=192.0.2.2@02:00:00:00:00:01", "arp", "own address" },
+		{ "arp=192.0.2.1@02:00:00:00:00:01 arp=192.0.2.3@02:00:00:00:00:03", "arp", "twice" },
+		{ "samples=2", "samples", "out of range" },
+	};
+	(void)state;
+	EXPECT_ERRORS(b);
+}
+
 static void test_first_error_wins(void **state)
 {
 	(void)state;
@@ -302,6 +347,8 @@ int main(void)
 		cmocka_unit_test(test_trace_out_of_range),
 		cmocka_unit_test(test_bad_addresses),
 		cmocka_unit_test(test_bad_combinations),
+		cmocka_unit_test(test_static_arp),
+		cmocka_unit_test(test_bad_static_arp),
 		cmocka_unit_test(test_first_error_wins),
 		cmocka_unit_test(test_first_error_wins_multiple_of_8),
 		cmocka_unit_test(test_long_token_small_buffer),

@@ -423,6 +423,33 @@ static void test_arp_evicts_oldest(void **state)
 	assert_int_equal(arp_lookup(IP(192, 0, 2, 200), mac), -ENOENT);
 }
 
+/* arp=IP@MAC: the first datagram needs no ARP; the entry never ages or changes. */
+static void test_arp_static(void **state)
+{
+	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0, 0x01 }, other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	uint8_t want[E1000_MAX_FRAME], mac[6];
+	int fd = udp_socket(9000);
+
+	(void)state;
+	assert_int_equal(arp_add_static(PEER_IP, smac), 0);
+	assert_int_equal(send_to(fd, payload, 20, MSG_DONTWAIT, PEER_IP, 9000), 20);
+	nic_run();
+	assert_int_equal(model.nsent, 1);	/* the datagram, and no ARP request */
+	assert_frame(0, want, ref_out(want, smac, PEER_IP, 9000, 9000, 1, payload, 20));
+	learn(PEER_IP, other);			/* a reply does not overwrite it */
+	clock_ns += 10 * ARP_ENTRY_MS * 1000000ULL;
+	assert_int_equal(arp_lookup(PEER_IP, mac), 0);
+	assert_memory_equal(mac, smac, 6);
+	for (uint8_t i = 0; i < 2 * ARP_CACHE_SIZE; i++) {	/* nor is it evicted */
+		uint8_t m[6] = { 0x02, 0, 0, 0, 1, i };
+
+		learn(IP(192, 0, 2, 100 + i), m);
+		clock_ns += 1000000;
+	}
+	assert_int_equal(arp_lookup(PEER_IP, mac), 0);
+	assert_memory_equal(mac, smac, 6);
+}
+
 /* ---- Receiving ---------------------------------------------------------- */
 
 static void test_recv_udp(void **state)
@@ -621,6 +648,7 @@ int main(void)
 		T(test_arp_no_answer),
 		T(test_arp_answered),
 		T(test_arp_evicts_oldest),
+		T(test_arp_static),
 		T(test_recv_udp),
 		T(test_recv_no_csum_and_trunc),
 		T(test_recv_drops),
