@@ -85,7 +85,7 @@ BARE_OBJS := $(patsubst $(BUILD)/obj/%,$(BUILD)/bare/%,$(KOBJS))
 
 # Host unit tests (cmocka): each test_X links the modules it tests.
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined
-UNIT_TESTS := test_cmdline test_e1000_ring test_checksum test_net test_hist test_trace_fmt
+UNIT_TESTS := test_cmdline test_e1000_ring test_checksum test_net test_hist test_trace_fmt test_patch
 UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 # Host programs: the receiver of `make run` and of the tests.
@@ -178,6 +178,10 @@ $(BUILD)/unit/test_hist: tests/unit/test_hist.c kernel/hist.c kernel/hist.h
 $(BUILD)/unit/test_trace_fmt: tests/unit/test_trace_fmt.c kernel/trace_fmt.c kernel/trace_fmt.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_trace_fmt.c kernel/trace_fmt.c -lcmocka
+
+$(BUILD)/unit/test_patch: tests/unit/test_patch.c kernel/patch.c kernel/patch.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_patch.c kernel/patch.c -lcmocka
 
 $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/checksum.h
 	@mkdir -p $(dir $@)

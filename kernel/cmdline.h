@@ -1,6 +1,6 @@
 /*
- * kernel/cmdline.h - the kernel command line (INTERFACE.md, "Kernel command
- * line"): space-separated key=value pairs, every key with a default.
+ * kernel/cmdline.h - the kernel command line (docs/interface.md, "The
+ * command line"): space-separated key=value pairs, every key with a default.
  *
  * Pure logic with no kernel dependencies, so the host unit tests
  * (tests/unit/test_cmdline.c) compile it as it is.

@@ -2,7 +2,7 @@
  * kernel/console.c - COM1 16550 UART at 115200 8N1, and a mirror of the same
  * text on the VGA text screen at 0xB8000.
  *
- * Serial is what programs read (INTERFACE.md): it comes first and every byte
+ * Serial is what programs read (docs/interface.md): it comes first and every byte
  * goes there.  Lines end in CR LF, as a serial terminal expects.
  * Registers: National Semiconductor PC16550D datasheet, table II.
  */

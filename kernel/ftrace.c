@@ -202,11 +202,13 @@ static uint64_t best_call(void (*fn)(void))
  * What tracing adds to one call: the nop alone (as every traced function
  * pays while nothing is traced), and the patched call with its entry and
  * exit recorded.  Each is the best of 200 calls of ftrace_probe, less the
- * best of 200 calls of a function without the nop.
+ * best of 200 calls of a function without the nop.  A trace recorded
+ * before is left as it was.
  */
 void ftrace_measure_cost(void)
 {
 	uint64_t flags = irq_save();
+	unsigned n = ft.n, lost = ft.lost;
 	uint64_t bare = best_call(ftrace_probe_bare), off = best_call(ftrace_probe), on;
 	int ok = patch_nop_to_call((uint8_t *)ftrace_probe, ftrace_caller) == 0;
 
@@ -214,7 +216,8 @@ void ftrace_measure_cost(void)
 	ft.recording = 1;
 	on = best_call(ftrace_probe);
 	ft.recording = 0;
-	ft.n = 0;
+	ft.n = n;
+	ft.lost = lost;
 	if (ok)
 		patch_to_nop((uint8_t *)ftrace_probe, ftrace_caller);
 	patch_sync();

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-/* Exit codes written to the isa-debug-exit port (INTERFACE.md). */
+/* Exit codes written to the isa-debug-exit port (docs/interface.md). */
 enum exit_code {
 	EXIT_OK		= 0,	/* every datagram completed */
 	EXIT_FAILED	= 1,	/* finished, but some datagrams failed */

@@ -132,7 +132,7 @@ void kernel_exit(enum exit_code code)
 {
 	irq_disable();
 	outl(DEBUG_EXIT_PORT, (uint32_t)code);
-	/* No isa-debug-exit device: stay here, quietly (INTERFACE.md). */
+	/* No isa-debug-exit device: stay here, quietly (docs/interface.md). */
 	for (;;)
 		__asm__ volatile("hlt");
 }

@@ -1,6 +1,6 @@
 /*
  * net/app.c - the program this kernel runs: a UDP sender, an echo server,
- * or a quiet host that answers ARP and ping (INTERFACE.md, "mode").
+ * or a quiet host that answers ARP and ping (docs/interface.md, "mode").
  * It uses nothing but the socket calls.
  */
 #include <errno.h>
@@ -160,7 +160,7 @@ static void print_samples(uint32_t size)
 static struct mmsghdr vec[SOCK_MMSG_MAX];
 static struct iovec iov[SOCK_MMSG_MAX];
 
-/* The socket, the batch's buffers, the next hop resolved, the floor measured. */
+/* The socket, the batch's buffers, the next hop resolved. */
 static int open_sender(const struct config *cfg)
 {
 	struct sockaddr_in dst = sin(cfg->dst_ip, cfg->dst_port);
@@ -175,17 +175,27 @@ static int open_sender(const struct config *cfg)
 	}
 	if (net_prime(cfg->dst_ip) < 0)
 		printf("send: no route or no ARP answer for the destination\n");
+	return fd;
+}
+
+/* After the run: what the path is measured against (the @lat floors, @tracecost). */
+static void measure_floors(const struct config *cfg)
+{
 	bare_measure_floors(cfg->dst_ip, cfg->sport, cfg->size, FLOOR_SAMPLES);
 	lat_measure_stamp(FLOOR_SAMPLES);
 	ftrace_measure_cost();
-	return fd;
 }
 
 /* Send cfg->count datagrams, batch by batch; errs[errno] counts failures. */
 static void send_all(const struct config *cfg, int fd, int *errs)
 {
-	uint64_t seq = 0, t0 = now_ns();
+	uint64_t seq = 0, t0;
+	char ip[16];
 
+	ipv4_format(cfg->dst_ip, ip);
+	printf("send: %u datagrams of %u bytes to %s:%u, batch %u\n", (unsigned)cfg->count,
+	       (unsigned)cfg->size, ip, (unsigned)cfg->dst_port, (unsigned)cfg->batch);
+	t0 = now_ns();
 	while (cfg->count == 0 || seq < cfg->count) {	/* count=0: no limit */
 		uint32_t n = cfg->count && cfg->count - seq < cfg->batch ?
 			     (uint32_t)(cfg->count - seq) : cfg->batch;
@@ -223,6 +233,7 @@ static enum exit_code app_send(const struct config *cfg)
 	sent = sock_completed(fd);
 	report_errors(errs);
 	sock_close(fd);
+	measure_floors(cfg);
 	if (cfg->trace)
 		ftrace_print();
 	if (cfg->samples)

@@ -1,5 +1,5 @@
 /*
- * net/app.h - the application: mode=send, echo and idle (INTERFACE.md).
+ * net/app.h - the application: mode=send, echo and idle (docs/interface.md).
  */
 #ifndef APP_H
 #define APP_H
@@ -9,7 +9,7 @@
 
 enum exit_code app_run(const struct config *cfg);
 
-/* The payload of datagram seq (INTERFACE.md): seq big-endian, then a pattern. */
+/* The payload of datagram seq (docs/interface.md): seq big-endian, then a pattern. */
 void app_fill_payload(uint8_t *p, uint64_t seq, uint32_t size);
 
 #endif

@@ -1,15 +1,33 @@
 #!/usr/bin/python3
 """make bench: this kernel and a Linux guest, side by side on the same QEMU
-command line, NIC and tap, and the host itself writing into the tap.
+command line, NIC and tap, each figure beside its floor: what QEMU's e1000
+itself allows, measured in the same run by a bare path of this kernel.
 
-    tests/bench/bench.py [--smoke] [--out DIR]
+    tests/bench/bench.py [--smoke] [--out DIR] [--publish DOCS]
 
 Every run happens in a network namespace of its own (tests/qemu/netns.py).
-Figures: send-call latency (TSC in the guest), packets per second counted by
-the host, UDP round trips from a host ping-pong client, boot to first frame
-on the tap; each with QEMU's e1000 interrupt mitigation on (the default) and
-off.  Writes DIR/report.md, DIR/*.png (gnuplot) and DIR/results.json.
---smoke: a few hundred packets, no Linux guest, no plots (make test runs it).
+Figures, each with QEMU's e1000 interrupt mitigation on (the default) and
+off:
+  - send-call latency (TSC in the guest), this kernel and Linux; the floor
+    is a tail write that carries a prepared frame (@lat stage=floor_xmit,
+    measured by the same boot after its run);
+  - packets per second counted by the host; the floor is mode=blast
+    (prebuilt frames posted batch by batch, no sockets);
+  - UDP round trips from a host ping-pong client; the floor is mode=reflect
+    (frames sent straight back from the receive ring);
+  - boot to the first UDP datagram of the run on the tap, with and without
+    a static neighbour (arp= here, a permanent ARP entry in Linux).
+And what the instrument costs: the shipped kernel beside the same tree
+built with no instrument hooks at all (make bare), the stage stamps of one
+run, both function-graph traces (this kernel's trace=1 and Linux's
+function_graph of udp_sendmsg, made in this run).
+
+Runs are interleaved: every case once, then every case again, so that a
+slow minute of the machine does not land on one case alone.  Each figure
+is the median run of three.  Writes DIR/report.md, DIR/*.png (gnuplot),
+DIR/trace.txt, DIR/linux-trace.txt and DIR/results.json.
+--smoke: a few hundred packets, this kernel only, one run, no plots
+(make test runs it).
 """
 import argparse
 import json
@@ -24,13 +42,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 
-from kernel import BUILD, QEMU, Running, kvm_usable, qemu_cmd, tap_nic  # noqa: E402
-from netns import NetNS  # noqa: E402
+from kernel import BUILD, KERNEL, QEMU, Running, kvm_usable, qemu_cmd, tap_nic  # noqa: E402
+from netns import HOST_MAC, NetNS  # noqa: E402
 
 MAC = "02:00:00:00:00:42"
+GUEST_IP = "192.0.2.2"
 HOSTBIN = os.path.join(BUILD, "host")
 LINUX = os.path.join(BUILD, "linux")
-MEMORY = "256"          # enough for Linux; the same for both guests
+BARE = os.path.join(BUILD, "bare", "kernel.elf")
+MEMORY = "256"          # enough for Linux; the same for every guest
+NEIGH = f"192.0.2.1@{HOST_MAC}"
+FIRST_UDP = f"ether src {MAC} and udp dst port 9000"    # the run's own datagrams
+
+# Guests: this kernel (shipped), the same tree without instrument hooks, Linux.
+OURS, BARE_G, LINUX_G = "ours", "bare", "linux"
 
 
 class Bench:
@@ -55,27 +80,35 @@ class Bench:
         self.step += 1
         print(f"[bench {self.step}/{self.steps}] {what}", file=sys.stderr, flush=True)
 
-    # ---- one boot, either guest ---------------------------------------------
+    # ---- one boot, any guest ---------------------------------------------------
 
     def guest_cmd(self, guest, args, mitigation):
-        # romfile=: no iPXE option ROM for SeaBIOS to run; neither guest uses it.
+        # romfile=: no iPXE option ROM for SeaBIOS to run; no guest uses it.
         net = tap_nic(mac=MAC, extra=",romfile=" + ("" if mitigation else ",mitigation=off"))
-        if guest == "ours":
-            return qemu_cmd(args, net=net, memory=MEMORY, accel=self.accel)
+        if guest in (OURS, BARE_G):
+            cmd = qemu_cmd(args, net=net, memory=MEMORY, accel=self.accel)
+            if guest == BARE_G:
+                cmd[cmd.index(KERNEL)] = BARE
+            return cmd
         return [QEMU, "-machine", "pc", "-accel", self.accel, "-m", MEMORY, "-display", "none",
                 "-serial", "stdio", "-no-reboot",
                 "-kernel", os.path.join(LINUX, "vmlinux"),
                 "-initrd", os.path.join(LINUX, "initramfs.cpio.gz"),
                 "-append", "console=ttyS0 loglevel=1 " + args] + net
 
-    def boot(self, guest, args, mitigation, receiver=None, pingpong=None, timeout=300):
-        """Boot in a fresh namespace; return (Boot, first_frame_s, host outputs)."""
+    def boot(self, guest, args, mitigation, receiver=None, pingpong=None, ready=None,
+             neighbour=False, timeout=300):
+        """Boot in a fresh namespace; return (Boot, first_udp_s, host outputs).
+        receiver: udp_receiver's arguments; pingpong: udp_pingpong's, run once
+        the guest has printed a line that starts with ready."""
         cmd = self.guest_cmd(guest, args, mitigation)
         self.commands.append(" ".join(cmd))
         host = {}
         with NetNS() as ns:
+            if neighbour:       # mode=reflect answers no ARP
+                ns.neighbour(GUEST_IP, MAC)
             first = ns.popen("tcpdump", "-i", ns.tap, "--immediate-mode", "-c", "1", "-n",
-                             "-tt", "ether", "src", MAC, stdout=subprocess.PIPE,
+                             "-tt", FIRST_UDP, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
             first.stderr.readline()                 # "listening on ..."
             rx = None
@@ -86,14 +119,14 @@ class Bench:
             t0 = time.time()
             k = Running(ns, cmd=cmd, timeout=timeout)
             if pingpong:
-                k.wait_for("@linux up" if guest == "linux" else "echo: ", 120)
+                k.wait_for(ready, 120)
                 pp = ns.run(os.path.join(HOSTBIN, "udp_pingpong"), *pingpong,
                             check=False, timeout=600)
                 host["pingpong"] = pp.stdout
                 k.proc.kill()
             b = k.finish()
             try:
-                line = first.communicate(timeout=5)[0]
+                line = first.communicate(timeout=2)[0]
                 first_s = float(line.split()[0]) - t0
             except (subprocess.TimeoutExpired, ValueError, IndexError):
                 first_s = None
@@ -103,30 +136,47 @@ class Bench:
                 host["receiver"] = rx.communicate(timeout=10)[0]
         return b, first_s, host
 
-    # ---- the runs ------------------------------------------------------------
+    # ---- the runs ----------------------------------------------------------------
 
-    def latency(self, guest, size, mitigation, stages=False):
-        if guest == "ours":
-            args = f"count={self.n_lat} size={size}" + (" stages=1" if stages else "")
+    def latency(self, guest, size, mitigation):
+        if guest == LINUX_G:
+            args = f"bench.mode=send bench.count={self.n_lat} bench.runs={size}:1"
         else:
-            args = (f"bench.mode=send bench.count={self.n_lat} bench.runs={size}:1")
+            args = f"count={self.n_lat} size={size} samples=1"
         b, first_s, _ = self.boot(guest, args, mitigation)
         check_done(b, guest)
         lat = {l["stage"]: l for l in tagged_all(b, "lat")}
         samples = [int(x) for x in samples_of(b)]
         since_reset = [int(m) for m in re.findall(r"(\d+) ms since reset", b.out)]
-        return {"lat": lat, "samples": samples, "first_frame_s": first_s,
+        return {"lat": lat, "samples": samples, "first_udp_s": first_s,
                 "linux": b.tagged("linux"), "tracecost": b.tagged("tracecost"),
                 "ms_since_reset": since_reset}
 
+    def stages(self):
+        b, _, _ = self.boot(OURS, f"count={self.n_lat} size=18 stages=1", True)
+        check_done(b, OURS)
+        return {"lat": {l["stage"]: l for l in tagged_all(b, "lat")}}
+
+    def first(self, guest):
+        """Boot to the first UDP datagram of the run, the neighbour given."""
+        if guest == LINUX_G:
+            args = f"bench.mode=send bench.count=10 bench.neigh={NEIGH}"
+        else:
+            args = f"count=10 arp={NEIGH}"
+        b, first_s, _ = self.boot(guest, args, True)
+        check_done(b, guest)
+        return {"first_udp_s": first_s}
+
     def pps(self, guest, batch, mitigation):
         n = self.n_pps
-        if guest == "ours":
-            args = f"count={n} size=18 batch={batch}"
-        else:
+        if guest == LINUX_G:
             args = f"bench.mode=send bench.count={n} bench.runs=18:{batch}"
-        b, _, host = self.boot(guest, args, mitigation,
-                               receiver=["-n", str(n), "-s", "18", "-t", "300"])
+        elif guest == "blast":
+            args = f"mode=blast count={n} size=18 batch={batch}"
+        else:
+            args = f"count={n} size=18 batch={batch}"
+        b, _, host = self.boot(LINUX_G if guest == LINUX_G else OURS, args, mitigation,
+                               receiver=["-n", str(n), "-s", "18", "-k", "9", "-t", "300"])
         check_done(b, guest)
         rx = parse_tagged(host["receiver"], "rx") or {}
         received = int(re.search(r"received (\d+)/", host["receiver"]).group(1))
@@ -134,11 +184,17 @@ class Bench:
                 "linux": b.tagged("linux")}
 
     def rtt(self, guest, mitigation):
-        samples = os.path.join(self.out, f"rtt-{guest}-{'on' if mitigation else 'off'}.txt")
-        args = "mode=echo count=0" if guest == "ours" else "bench.mode=echo"
-        _, _, host = self.boot(guest, args, mitigation, pingpong=[
-            "-a", "192.0.2.2", "-p", "9000", "-n", str(self.n_rtt), "-s", "18",
-            "-o", samples])
+        tag = f"rtt-{guest}-{'on' if mitigation else 'off'}"
+        samples = os.path.join(self.out, tag + ".txt")
+        boot, args, ready = {
+            OURS: (OURS, "mode=echo count=0", "echo: "),
+            "reflect": (OURS, "mode=reflect count=0", "reflect: "),
+            LINUX_G: (LINUX_G, "bench.mode=echo", "@linux up"),
+        }[guest]
+        _, _, host = self.boot(boot, args, mitigation, neighbour=guest == "reflect",
+                               ready=ready, pingpong=[
+                                   "-a", GUEST_IP, "-p", "9000", "-n", str(self.n_rtt),
+                                   "-s", "18", "-o", samples])
         r = parse_tagged(host["pingpong"], "rtt")
         if not r or int(r.get("n", 0)) == 0:
             raise RuntimeError(f"{guest}: no round trips:\n{host['pingpong']}")
@@ -166,54 +222,79 @@ class Bench:
             blast.stdout, "blast")["pps"]),
             "received": int(re.search(r"received (\d+)/", out).group(1)), "sent": n}
 
-    def trace(self):
-        b, _, _ = self.boot("ours", "count=20 trace=1 stages=1", True)
-        check_done(b, "ours")
-        lines = b.out.splitlines()
-        graph = [l for l in lines if l.startswith("#") or l.startswith(" 0)")]
-        with open(os.path.join(self.out, "trace.txt"), "w") as f:
+    def trace(self, guest):
+        """One send under the function-graph tracer: trace=1, or Linux's."""
+        if guest == LINUX_G:
+            b, _, _ = self.boot(LINUX_G, f"bench.mode=trace bench.neigh={NEIGH}", True)
+            lines = b.out.splitlines()
+            if "@ftrace begin" not in lines or "@ftrace end" not in lines:
+                raise RuntimeError(f"linux: no trace:\n{b.out[-3000:]}")
+            graph = lines[lines.index("@ftrace begin") + 1:lines.index("@ftrace end")]
+            name, top = "linux-trace.txt", "udp_sendmsg"
+        else:
+            b, _, _ = self.boot(OURS, "count=20 trace=1", True)
+            check_done(b, OURS)
+            lines = b.out.splitlines()
+            graph = [l for l in lines if l.startswith("#") or l.startswith(" 0)")]
+            with open(os.path.join(BUILD, "trace.json"), "w") as f:
+                f.write("".join(l[6:] for l in lines if l.startswith("@json ")))
+            name, top = "trace.txt", "sendmsg"
+        with open(os.path.join(self.out, name), "w") as f:
             f.write("\n".join(graph) + "\n")
-        with open(os.path.join(BUILD, "trace.json"), "w") as f:
-            f.write("".join(l[6:] for l in lines if l.startswith("@json ")))
-        return {"lines": len([l for l in graph if l.startswith(" 0)")]),
-                "total_us": total_us(graph)}
+        calls = [l for l in graph if l.startswith(" 0)")]
+        return {"lines": len(calls), "total_us": total_us(calls, top), "file": name}
 
     def measure(self, kind, g, arg, mit):
         if kind == "latency":
             return self.latency(g, arg, mit)
         if kind == "stages":
-            return self.latency(g, arg, mit, stages=True)
+            return self.stages()
+        if kind == "first":
+            return self.first(g)
         if kind == "pps":
             return self.pps(g, arg, mit)
         if kind == "rtt":
             return self.rtt(g, mit)
         if kind == "ceiling":
             return self.ceiling()
-        return self.trace()
+        return self.trace(g)
 
     # ---- the whole bench -------------------------------------------------------
 
-    def run(self):
-        guests = ["ours"] if self.smoke else ["ours", "linux"]
-        mits = [True] if self.smoke else [True, False]
+    def plan(self):
+        if self.smoke:
+            return [("latency", OURS, 18, True), ("latency", BARE_G, 18, True),
+                    ("pps", OURS, 1, True), ("pps", OURS, 32, True),
+                    ("pps", "blast", 32, True), ("rtt", OURS, None, True),
+                    ("rtt", "reflect", None, True), ("first", OURS, None, True),
+                    ("stages", OURS, 18, True), ("ceiling", "host", None, None)]
         plan = []
-        for mit in mits:
-            for g in guests:
-                plan += [("latency", g, 18, mit), ("latency", g, 1472, mit),
-                         ("pps", g, 1, mit), ("pps", g, 32, mit), ("rtt", g, None, mit)]
-        plan += [("stages", "ours", 18, True), ("ceiling", "host", None, None)]
-        if not self.smoke:
-            plan.append(("trace", "ours", None, True))
-        self.steps = sum(self.reps if p[0] in MEDIAN_OF else 1 for p in plan)
-        for kind, g, arg, mit in plan:
-            mtag = "" if mit is None else f" mitigation={'on' if mit else 'off'}"
+        for mit in (True, False):
+            for g in (OURS, LINUX_G):
+                plan += [("latency", g, 18, mit), ("latency", g, 1472, mit)]
+            plan += [("pps", g, b, mit) for g in (OURS, "blast", LINUX_G) for b in (1, 32)]
+            plan += [("rtt", g, None, mit) for g in (OURS, "reflect", LINUX_G)]
+        plan += [("latency", BARE_G, 18, True), ("latency", BARE_G, 1472, True),
+                 ("first", OURS, None, True), ("first", LINUX_G, None, True),
+                 ("stages", OURS, 18, True), ("ceiling", "host", None, None),
+                 ("trace", OURS, None, True), ("trace", LINUX_G, None, True)]
+        return plan
+
+    def run(self):
+        plan = self.plan()
+        repeated = [p for p in plan if p[0] in MEDIAN_OF]
+        self.steps = len(plan) + (self.reps - 1) * len(repeated)
+        runs = {p: [] for p in plan}
+        for rep in range(self.reps):
+            for p in (plan if rep == 0 else repeated):
+                kind, g, arg, mit = p
+                mtag = "" if mit is None else f" mitigation={'on' if mit else 'off'}"
+                rtag = f" (run {rep + 1}/{self.reps})" if p in repeated and self.reps > 1 else ""
+                self.progress(f"{g} {kind} {arg if arg is not None else ''}{mtag}{rtag}")
+                runs[p].append(self.measure(kind, g, arg, mit))
+        for (kind, g, arg, mit), r in runs.items():
             key = f"{g}/{kind}/{arg}/{'on' if mit else 'off'}"
-            runs = []
-            for rep in range(self.reps if kind in MEDIAN_OF else 1):
-                self.progress(f"{g} {kind} {arg if arg is not None else ''}{mtag}"
-                              + (f" (run {rep + 1}/{self.reps})" if kind in MEDIAN_OF else ""))
-                runs.append(self.measure(kind, g, arg, mit))
-            self.results[key] = median_run(kind, runs)
+            self.results[key] = median_run(kind, r)
         with open(os.path.join(self.out, "results.json"), "w") as f:
             json.dump(self.results, f, indent=1)
 
@@ -226,6 +307,7 @@ MEDIAN_OF = {
     "latency": lambda r: int(r["lat"]["call"]["p50_ns"]),
     "pps": lambda r: r["pps"],
     "rtt": lambda r: r["p50_ns"],
+    "first": lambda r: r["first_udp_s"] if r["first_udp_s"] is not None else 1e9,
 }
 
 
@@ -237,8 +319,9 @@ def median_run(kind, runs):
     best = dict(ranked[len(ranked) // 2])
     best["spread"] = [head(r) for r in runs]
     if kind == "latency":
-        firsts = sorted(r["first_frame_s"] for r in runs if r["first_frame_s"] is not None)
-        best["first_frame_s"] = firsts[len(firsts) // 2] if firsts else None
+        firsts = sorted(r["first_udp_s"] for r in runs if r["first_udp_s"] is not None)
+        best["first_udp_s"] = firsts[len(firsts) // 2] if firsts else None
+        best["spread_p99"] = [int(r["lat"]["call"]["p99_ns"]) for r in runs]
     return best
 
 
@@ -265,9 +348,9 @@ def check_done(b, guest):
         raise RuntimeError(f"{guest}: the run failed (status {b.status}):\n{b.out[-3000:]}")
 
 
-def total_us(graph):
+def total_us(graph, top):
     for line in reversed(graph):
-        if "} /* sendmsg */" in line:
+        if f"}} /* {top} */" in line:
             return float(line.split("|")[0].split()[-2])
     return None
 
@@ -293,13 +376,13 @@ def main():
 
 
 def publish(out, docs):
-    """docs/performance.md: the report, with the command, and its plots."""
+    """docs/performance.md: the report, with the command, and its plots and traces."""
     perf = os.path.join(docs, "perf")
     os.makedirs(perf, exist_ok=True)
     with open(os.path.join(out, "report.md")) as f:
         text = f.read()
     for name in sorted(os.listdir(out)):
-        if name.endswith(".png") or name == "trace.txt":
+        if name.endswith(".png") or name.endswith("trace.txt"):
             shutil.copy(os.path.join(out, name), perf)
             text = text.replace(f"]({name})", f"](perf/{name})")
     head, rest = text.split("\n", 1)

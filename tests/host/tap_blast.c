@@ -6,7 +6,7 @@
  *   tap_blast -i TAP -n COUNT [-s SIZE]
  *
  * Frames: Ethernet to the tap's own MAC, IPv4 192.0.2.2 -> 192.0.2.1, UDP
- * 9000 -> 9000, payload as INTERFACE.md says (sequence numbers from 0), so
+ * 9000 -> 9000, payload as docs/interface.md says (sequence numbers from 0), so
  * tests/host/udp_receiver.c checks them like the guest's.  IP and UDP
  * checksums are computed.  Prints "@blast n=N ns=T pps=P".
  */

@@ -18,7 +18,7 @@ ISO = os.path.join(BUILD, "unikernel.iso")
 QEMU = "qemu-system-x86_64"
 EXIT_DEVICE = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
-# INTERFACE.md: the kernel writes c to port 0xf4, QEMU exits with 2c + 1.
+# docs/interface.md: the kernel writes c to port 0xf4, QEMU exits with 2c + 1.
 STATUS_OK, STATUS_FAILED, STATUS_CMDLINE, STATUS_NO_NIC, STATUS_PANIC = 1, 3, 5, 7, 9
 
 

@@ -19,13 +19,20 @@ def test_bench_smoke(tmp_path):
     assert "[bench 1/" in p.stderr                          # the progress line
     results = json.loads((out / "results.json").read_text())
     lat = results["ours/latency/18/on"]["lat"]
-    assert int(lat["call"]["n"]) >= 300
-    assert 0 < int(lat["floor_tail"]["p50_ns"]) <= int(lat["call"]["p50_ns"])
+    assert int(lat["call"]["n"]) >= 300 and len(results["ours/latency/18/on"]["samples"]) >= 300
+    assert 0 < int(lat["floor_tail"]["p50_ns"]) < int(lat["floor_xmit"]["p50_ns"])
+    assert int(results["bare/latency/18/on"]["lat"]["call"]["n"]) >= 300
+    assert "floor_xmit" in results["bare/latency/18/on"]["lat"]
     assert results["ours/pps/1/on"]["received"] == 300
     assert results["ours/pps/32/on"]["received"] == 300
+    assert results["blast/pps/32/on"]["received"] == 300
     assert int(results["ours/rtt/None/on"]["n"]) == 50
+    assert int(results["reflect/rtt/None/on"]["n"]) == 50
+    assert 0 < results["ours/first/None/on"]["first_udp_s"] < 60
+    assert "tail" in results["ours/stages/18/on"]["lat"]
     assert results["host/ceiling/None/off"]["received"] == 300
     report = (out / "report.md").read_text()
     for row in ("| send call, 18 B, p50 | on |", "| packets/s, 60 B frames, batch 32 | on |",
-                "| UDP round trip, p99 | on |", "## Goals"):
+                "| UDP round trip, p99 | on |", "| static (`arp=`, `arp -s`) |",
+                "| 18 B, p50 |", "## Goals"):
         assert row in report

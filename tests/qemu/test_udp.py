@@ -19,7 +19,7 @@ MAC = "02:00:00:00:00:42"
 
 
 def payload(seq, size):
-    """INTERFACE.md: seq big-endian in bytes 0-7, then (seq + i) & 0xff."""
+    """docs/interface.md: seq big-endian in bytes 0-7, then (seq + i) & 0xff."""
     return seq.to_bytes(8, "big") + bytes((seq + i) & 0xFF for i in range(8, size))
 
 
@@ -154,7 +154,7 @@ def test_udp_echo_of_random_payloads(tmp_path):
 def test_link_flap_counts_exactly_what_arrived(tmp_path):
     """The link goes down and up in the middle of a run: sends fail with
     ENETDOWN meanwhile, @link lines say so, and @done's sent is exactly what
-    the host received (INTERFACE.md): nothing counted that went nowhere."""
+    the host received (docs/interface.md): nothing counted that went nowhere."""
     need_root()
     mon = str(tmp_path / "monitor.sock")
     with NetNS() as ns:
@@ -163,7 +163,7 @@ def test_link_flap_counts_exactly_what_arrived(tmp_path):
         assert "ready" in rx.stderr.readline()
         k = Running(ns, "count=6000 rate=3000", tap_nic(mac=MAC),
                     extra=["-monitor", f"unix:{mon},server=on,wait=off"])
-        k.wait_for("@tracecost")                # the timed run starts now
+        k.wait_for("send: ")                    # the timed run starts now
         time.sleep(0.3)
         with socket.socket(socket.AF_UNIX) as m:
             m.connect(mon)

@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_cmdline.c - host unit tests (cmocka) for the kernel
- * command line parser, kernel/cmdline.c (INTERFACE.md, "Kernel command
+ * command line parser, kernel/cmdline.c (docs/interface.md, "The command
  * line"): the defaults, every key at its range edges, and every kind of
  * bad input with its "KEY: REASON" message.
  */

@@ -5,14 +5,18 @@
 # the console (console=ttyS0); lines for programs begin with @:
 #   @linux up                     the network is ready (ARP resolved)
 #   (lsend's @lat, @samples, @linux, @done lines, once per run)
+#   @ftrace begin ... @ftrace end  (bench.mode=trace) Linux's function_graph
+#                                  of one udp_sendmsg, lines in between
 #   @error linux: REASON          something failed; the guest powers off
 #
 # Keys on the kernel command line (defaults in brackets):
-#   bench.ip=ADDR/PREFIX [192.0.2.2/24]   bench.mode=send|echo [send]
+#   bench.ip=ADDR/PREFIX [192.0.2.2/24]   bench.mode=send|echo|trace [send]
 #   bench.dst=ADDR [192.0.2.1]            bench.port=N [9000]
 #   bench.count=N [1000]  bench.size=N [18]  bench.batch=N [1]
 #   bench.runs="SIZE:BATCH ..."  several sends in order, same count
 #                                  [bench.size:bench.batch]
+#   bench.neigh=IP@MAC  a permanent ARP entry (as the unikernel's arp=), so
+#                       nothing is resolved before the first datagram
 # Send mode powers off when done (poweroff -f: QEMU exits with status 0);
 # echo mode answers on bench.port until QEMU is killed.
 
@@ -69,7 +73,31 @@ net_up() {
 	ip addr add "$IP" dev eth0 || fail "bad bench.ip=$IP"
 	ip link set eth0 up
 	wait_carrier || fail "eth0: no carrier after 5 s"
-	resolve "$DST" || [ "$MODE" = echo ] || fail "no answer from $DST (ARP/ping)"
+	if [ -n "$NEIGH" ]; then
+		arp -i eth0 -s "${NEIGH%@*}" "${NEIGH#*@}" || fail "bad bench.neigh=$NEIGH"
+	else
+		resolve "$DST" || [ "$MODE" = echo ] || fail "no answer from $DST (ARP/ping)"
+	fi
+}
+
+# Linux's function_graph tracer on udp_sendmsg, with the closing braces
+# named (funcgraph-tail), as the unikernel's trace=1 prints.  Enabling the
+# tracer patches every traced function; three sends first run the patched
+# code once (under TCG its first run pays for its translation), then the
+# trace is cleared and one send is traced.
+trace_send() {
+	local t=/sys/kernel/tracing
+	mount -t tracefs nodev $t || fail "cannot mount tracefs"
+	echo udp_sendmsg > $t/set_graph_function || fail "no udp_sendmsg to trace"
+	echo 1 > $t/options/funcgraph-tail
+	echo function_graph > $t/current_tracer || fail "no function_graph tracer"
+	lsend "$DST" "$PORT" 3 18 1 >/dev/null
+	echo > $t/trace
+	lsend "$DST" "$PORT" 1 18 1 >/dev/null
+	echo 0 > $t/tracing_on
+	echo "@ftrace begin"
+	grep -v '^ *$' $t/trace
+	echo "@ftrace end"
 }
 
 run_sends() {
@@ -84,6 +112,7 @@ DST=$(param dst 192.0.2.1)
 PORT=$(param port 9000)
 COUNT=$(param count 1000)
 RUNS=$(param runs "$(param size 18):$(param batch 1)")
+NEIGH=$(param neigh "")
 
 net_up
 echo "linux: $(uname -r), eth0 $IP, qdisc $(tc qdisc show dev eth0 | cut -d' ' -f2)," \
@@ -91,6 +120,7 @@ echo "linux: $(uname -r), eth0 $IP, qdisc $(tc qdisc show dev eth0 | cut -d' ' -
 echo "@linux up"
 case $MODE in
 send)	run_sends ;;
+trace)	trace_send ;;
 echo)	lecho "$PORT"; fail "lecho exited" ;;
 *)	fail "bad bench.mode=$MODE" ;;
 esac

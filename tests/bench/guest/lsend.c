@@ -7,7 +7,7 @@
  *   lsend DST_IP PORT COUNT SIZE BATCH
  *
  * Sends COUNT datagrams of SIZE payload bytes to DST_IP:PORT with the
- * payload of INTERFACE.md (bytes 0-7: the sequence number, big-endian,
+ * payload of docs/interface.md (bytes 0-7: the sequence number, big-endian,
  * from 0; byte i >= 8: (seq + i) & 0xff).  BATCH 1 sends each with
  * sendto(); BATCH > 1 hands BATCH datagrams to one sendmmsg() (the last
  * call takes what is left).  One sample per call: lfence; rdtsc before and
@@ -116,7 +116,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		usage();
 }
 
-/* Write datagram seq's payload (INTERFACE.md) into p. */
+/* Write datagram seq's payload (docs/interface.md) into p. */
 static void fill_payload(uint8_t *p, unsigned size, uint64_t seq)
 {
 	for (int i = 0; i < 8; i++)
