@@ -18,8 +18,10 @@ PYTHON   := /usr/bin/python3
 QEMU     := qemu-system-x86_64
 
 CC       := gcc
+# -fbuiltin after -ffreestanding: newlib is the C library, so gcc may put a
+# small memcpy or memset inline instead of calling it.
 KCFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
-	    -ffreestanding -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
+	    -ffreestanding -fbuiltin -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
 	    -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	    --param=min-pagesize=0 \
 	    -nostdinc -isystem $(NEWLIB)/include -isystem $(GCCINC) -I. -MMD -MP

@@ -106,8 +106,6 @@ void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg);
 void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg);
 int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring);
 void e1000_ring_program(struct e1000 *nic);
-uint32_t e1000_tx_free(const struct e1000 *nic);
-uint8_t *e1000_tx_hdr_next(struct e1000 *nic);
 int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start);
@@ -127,6 +125,22 @@ static inline uint32_t e1000_read(const struct e1000 *nic, uint32_t reg)
 static inline void e1000_write(struct e1000 *nic, uint32_t reg, uint32_t v)
 {
 	nic->regs[reg / 4] = v;
+}
+
+/* Descriptors the driver may fill now. */
+static inline uint32_t e1000_tx_free(const struct e1000 *nic)
+{
+	uint32_t used = nic->tx_tail >= nic->tx_clean ?
+			nic->tx_tail - nic->tx_clean :
+			nic->tx_tail + nic->tx_count - nic->tx_clean;
+
+	return nic->tx_count - 1 - used;
+}
+
+/* The header buffer of the slot the next posted frame will start at. */
+static inline uint8_t *e1000_tx_hdr_next(struct e1000 *nic)
+{
+	return nic->tx_hdr[nic->tx_tail];
 }
 
 /*

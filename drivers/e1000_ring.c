@@ -90,22 +90,6 @@ void e1000_ring_program(struct e1000 *nic)
 	e1000_write(nic, E1000_RDT, nic->rx_count - 1);
 }
 
-/* Descriptors the driver may fill now. */
-uint32_t e1000_tx_free(const struct e1000 *nic)
-{
-	uint32_t used = nic->tx_tail >= nic->tx_clean ?
-			nic->tx_tail - nic->tx_clean :
-			nic->tx_tail + nic->tx_count - nic->tx_clean;
-
-	return nic->tx_count - 1 - used;
-}
-
-/* The header buffer of the slot the next posted frame will start at. */
-uint8_t *e1000_tx_hdr_next(struct e1000 *nic)
-{
-	return nic->tx_hdr[nic->tx_tail];
-}
-
 /* The checks of a frame before it takes ring slots; 0 or a negative errno. */
 static int check_frame(const struct e1000 *nic, const struct e1000_seg *seg, int nseg)
 {

@@ -17,8 +17,8 @@
 #define CALIB_RUNS	3
 
 uint64_t tsc_hz;
-static uint64_t tsc_boot;
-static uint64_t ns_mult;	/* ns = ticks * ns_mult >> 32 */
+uint64_t tsc_boot;		/* the TSC when time_init ran */
+uint64_t tsc_ns_mult;		/* ns = ticks * tsc_ns_mult >> 32 */
 
 static uint64_t tsc_hz_from_cpuid(void)
 {
@@ -75,7 +75,7 @@ void time_init(void)
 		tsc_hz = tsc_hz_from_pit();
 		how = "PIT";
 	}
-	ns_mult = (1000000000ULL << 32) / tsc_hz;
+	tsc_ns_mult = (1000000000ULL << 32) / tsc_hz;
 	tsc_boot = rdtsc();
 	cpuid(0x80000000, 0, r);
 	invariant = 0;
@@ -88,16 +88,6 @@ void time_init(void)
 	       (unsigned long long)(tsc_hz / 1000000),
 	       (unsigned long long)(tsc_hz / 1000 % 1000), how, invariant ? "yes" : "no",
 	       (unsigned long long)(tsc_boot / (tsc_hz / 1000)));
-}
-
-uint64_t tsc_to_ns(uint64_t ticks)
-{
-	return (uint64_t)(((unsigned __int128)ticks * ns_mult) >> 32);
-}
-
-uint64_t now_ns(void)
-{
-	return tsc_to_ns(rdtsc() - tsc_boot);
 }
 
 void delay_us(uint64_t us)

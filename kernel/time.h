@@ -9,14 +9,22 @@
 #include "kernel/x86.h"
 
 extern uint64_t tsc_hz;		/* TSC ticks per second, set by time_init */
+extern uint64_t tsc_boot;	/* the TSC when time_init ran */
+extern uint64_t tsc_ns_mult;	/* ns = ticks * tsc_ns_mult >> 32 */
 
 void time_init(void);
 
-/* Nanoseconds since time_init. */
-uint64_t now_ns(void);
-
 /* Convert TSC ticks to nanoseconds. */
-uint64_t tsc_to_ns(uint64_t ticks);
+static inline uint64_t tsc_to_ns(uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * tsc_ns_mult) >> 32);
+}
+
+/* Nanoseconds since time_init. */
+static inline uint64_t now_ns(void)
+{
+	return tsc_to_ns(rdtsc() - tsc_boot);
+}
 
 /* Busy-wait at least us microseconds. */
 void delay_us(uint64_t us);

@@ -35,7 +35,7 @@ void app_fill_payload(uint8_t *p, uint64_t seq, uint32_t size)
 		p[i] = (uint8_t)(seq + i);
 }
 
-static struct sockaddr_in sin(uint32_t ip, uint16_t port)
+static struct sockaddr_in sockaddr_of(uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in a = { AF_INET, htons(port), { htonl(ip) }, { 0 } };
 
@@ -44,7 +44,7 @@ static struct sockaddr_in sin(uint32_t ip, uint16_t port)
 
 static int open_socket(const struct config *cfg)
 {
-	struct sockaddr_in me = sin(0, cfg->sport);
+	struct sockaddr_in me = sockaddr_of(0, cfg->sport);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
@@ -163,7 +163,7 @@ static struct iovec iov[SOCK_MMSG_MAX];
 /* The socket, the batch's buffers, the next hop resolved. */
 static int open_sender(const struct config *cfg)
 {
-	struct sockaddr_in dst = sin(cfg->dst_ip, cfg->dst_port);
+	struct sockaddr_in dst = sockaddr_of(cfg->dst_ip, cfg->dst_port);
 	uint8_t *buf = malloc((size_t)cfg->batch * cfg->size);
 	int fd = open_socket(cfg);
 

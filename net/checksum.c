@@ -18,14 +18,6 @@ static uint64_t fold32(uint64_t s)
 	return s;
 }
 
-static uint16_t fold16(uint64_t s)
-{
-	s = fold32(s);
-	while (s >> 16)
-		s = (s & 0xFFFF) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /* Little-endian 16-bit words of p, summed; an odd last byte is a low byte. */
 static uint64_t sum_le(const uint8_t *p, size_t n)
 {
@@ -51,21 +43,11 @@ static uint16_t swap16(uint16_t v)
 
 void csum_add(struct csum *c, const void *data, size_t len)
 {
-	uint16_t s = fold16(sum_le(data, len));
+	uint16_t s = csum_fold16(sum_le(data, len));
 
 	/* Even offset: LE sum, swapped to BE.  Odd offset: roles swap back. */
 	c->sum += (c->len & 1) ? s : swap16(s);
 	c->len += len;
-}
-
-uint16_t csum_finish(const struct csum *c)
-{
-	return (uint16_t)~fold16(c->sum);
-}
-
-uint16_t csum_fold(const struct csum *c)
-{
-	return fold16(c->sum);
 }
 
 uint16_t csum_buf(const void *data, size_t len)

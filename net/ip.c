@@ -29,22 +29,30 @@ int ip_route(uint32_t dst, uint32_t *nexthop)
 	return 0;
 }
 
-/* A 20-byte header for payload_len bytes of proto, checksum included. */
+/*
+ * A 20-byte header for payload_len bytes of proto.  The checksum is the
+ * sum of the header's 16-bit words, taken from the values as they are
+ * written rather than read back from the buffer.
+ */
 void ip_build(uint8_t *hdr, uint32_t dst, uint8_t proto, uint32_t payload_len)
 {
 	struct ip_hdr *ip = (struct ip_hdr *)hdr;
+	uint16_t len = (uint16_t)(IP_HLEN + payload_len), id = netif.ip_id++;
+	struct csum c;
 
 	ip->vhl = 0x45;
 	ip->tos = 0;
-	put_be16(ip->len, (uint16_t)(IP_HLEN + payload_len));
-	put_be16(ip->id, netif.ip_id++);
+	put_be16(ip->len, len);
+	put_be16(ip->id, id);
 	put_be16(ip->frag, IP_DF);
 	ip->ttl = IP_TTL;
 	ip->proto = proto;
-	put_be16(ip->sum, 0);
 	put_be32(ip->src, netif.ip);
 	put_be32(ip->dst, dst);
-	put_be16(ip->sum, csum_buf(ip, IP_HLEN));
+	csum_init(&c);
+	csum_add_words(&c, (0x45u << 8) + len + id + IP_DF + (IP_TTL << 8 | proto) +
+		       (netif.ip >> 16) + (netif.ip & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF));
+	put_be16(ip->sum, csum_finish(&c));
 }
 
 /* In the receive interrupt: check the header, then hand the payload up. */

@@ -60,11 +60,6 @@ void net_init(struct e1000 *nic, const struct config *cfg)
 	       (unsigned long long)(rdtsc() / (tsc_hz / 1000)));
 }
 
-int net_link_up(void)
-{
-	return netif.nic->link_up;
-}
-
 /*
  * Resolve the next hop towards dst now, so that a timed run does not
  * count the first ARP exchange (Linux's guest pings first, likewise).

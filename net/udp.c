@@ -9,17 +9,14 @@
 #include "net/checksum.h"
 #include "net/net.h"
 
-/* The pseudo-header of RFC 768: addresses, protocol, UDP length. */
-static void csum_pseudo(struct csum *c, uint32_t src, uint32_t dst, uint16_t udp_len)
+/*
+ * The pseudo-header of RFC 768 (the addresses, a zero byte and the
+ * protocol, the UDP length), as the sum of its six 16-bit words.
+ */
+static uint32_t pseudo_sum(uint32_t src, uint32_t dst, uint16_t udp_len)
 {
-	uint8_t ph[12];
-
-	put_be32(ph, src);
-	put_be32(ph + 4, dst);
-	ph[8] = 0;
-	ph[9] = IPPROTO_UDP_;
-	put_be16(ph + 10, udp_len);
-	csum_add(c, ph, sizeof(ph));
+	return (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) +
+	       IPPROTO_UDP_ + udp_len;
 }
 
 /*
@@ -38,7 +35,7 @@ void udp_build(uint8_t *hdr, uint32_t dst, uint16_t sport, uint16_t dport, uint3
 	put_be16(u->dport, dport);
 	put_be16(u->len, (uint16_t)(UDP_HLEN + len));
 	csum_init(&c);
-	csum_pseudo(&c, netif.ip, dst, (uint16_t)(UDP_HLEN + len));
+	csum_add_words(&c, pseudo_sum(netif.ip, dst, (uint16_t)(UDP_HLEN + len)));
 	put_be16(u->sum, csum_fold(&c));
 }
 
@@ -56,7 +53,7 @@ void udp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 	}
 	if (get_be16(u->sum) != 0) {	/* 0: the sender computed none */
 		csum_init(&c);
-		csum_pseudo(&c, get_be32(ip->src), get_be32(ip->dst), (uint16_t)ulen);
+		csum_add_words(&c, pseudo_sum(get_be32(ip->src), get_be32(ip->dst), (uint16_t)ulen));
 		csum_add(&c, pkt, ulen);
 		if (csum_finish(&c) != 0) {
 			net_drop(DROP_UDP_CSUM);

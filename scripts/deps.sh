@@ -22,10 +22,11 @@ tcpdump
 tshark
 "
 
-# make bench: plots, and the tools that pack the Linux guest (its kernel and
+# make bench: plots, gdb (tests/bench/insns.py), and the tools that pack the Linux guest (its kernel and
 # busybox are fetched with apt-get download into build/, not installed).
 BENCH_PACKAGES="
 gnuplot-nox
+gdb
 file
 xz-utils
 zstd
