@@ -22,8 +22,9 @@ tcpdump
 tshark
 "
 
-# make bench: plots, gdb (tests/bench/insns.py), and the tools that pack the Linux guest (its kernel and
-# busybox are fetched with apt-get download into build/, not installed).
+# make bench: plots, gdb (tests/bench/insns.py), and the tools that pack
+# the Linux guest (its kernel and busybox are fetched with apt-get download
+# into build/, not installed).
 BENCH_PACKAGES="
 gnuplot-nox
 gdb
