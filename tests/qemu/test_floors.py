@@ -4,15 +4,13 @@ discard port, mode=blast's datagrams arrive whole at a Linux socket,
 mode=reflect sends back what the host sent; and the static neighbour
 (arp=IP@MAC) sends the first datagram with no ARP exchange."""
 import os
-import subprocess
-import time
 
 import pytest
 from scapy.all import ARP, IP, UDP, Ether, rdpcap
 
-from kernel import STATUS_OK, Running, tap_nic
+from kernel import STATUS_CMDLINE, STATUS_OK, Running, boot, tap_nic
 from netns import HOST_MAC, NetNS, need_root
-from test_udp import FLOOR_PORT, MAC, RECEIVER, assert_headers_valid, payload, udp_frames, \
+from test_udp import FLOOR_PORT, MAC, assert_headers_valid, payload, send_stream, udp_frames, \
     udp_payload
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,26 +40,11 @@ def test_floor_frames_are_sendmsg_datagrams_to_the_discard_port(tmp_path, size):
 
 @pytest.mark.parametrize("batch", [1, 32])
 def test_blast_arrives_whole(tmp_path, batch):
-    need_root()
-    count, size = 3000, 18
-    pcap = str(tmp_path / "blast.pcap")
-    with NetNS() as ns:
-        cap = ns.capture(pcap, "udp")
-        rx = ns.popen(RECEIVER, "-n", str(count), "-s", str(size), "-t", "120",
-                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert "ready" in rx.stderr.readline()
-        b = Running(ns, f"mode=blast count={count} size={size} batch={batch}",
-                    tap_nic(mac=MAC)).finish()
-        time.sleep(0.3)
-        rx.terminate()
-        summary = rx.communicate(timeout=10)[0].strip().splitlines()[-1]
-        ns.stop(cap)
-    assert b.status == STATUS_OK, b.out
+    count = 3000
+    b, summary, frames = send_stream(tmp_path, f"mode=blast batch={batch}", count, 18)
     assert b.tagged("done") == {"mode": "blast", "sent": str(count), "failed": "0"}
     assert summary == f"received {count}/{count} valid, 0 lost, 0 duplicated, 0 corrupt"
-    stats = b.tagged("stats")
-    assert int(stats["tx_kicks"]) >= count // batch
-    frames = udp_frames(pcap)
+    assert int(b.tagged("stats")["tx_kicks"]) >= count // batch
     assert len(frames) == count
     for p in frames[:50]:
         assert_headers_valid(p)
@@ -86,21 +69,10 @@ def test_reflect_sends_back_what_came(tmp_path):
 def test_static_neighbour_needs_no_arp(tmp_path):
     """arp=192.0.2.1@HOST_MAC: the kernel never asks for 192.0.2.1, and the
     first frame after its own announcement is already a datagram."""
-    need_root()
-    pcap = str(tmp_path / "arp.pcap")
-    with NetNS() as ns:
-        cap = ns.capture(pcap, "arp or udp")
-        rx = ns.popen(RECEIVER, "-n", "50", "-s", "18", "-t", "60",
-                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert "ready" in rx.stderr.readline()
-        b = Running(ns, f"count=50 arp=192.0.2.1@{HOST_MAC}", tap_nic(mac=MAC)).finish()
-        time.sleep(0.3)
-        rx.terminate()
-        summary = rx.communicate(timeout=10)[0].strip().splitlines()[-1]
-        ns.stop(cap)
-    assert b.status == STATUS_OK, b.out
+    b, summary, _ = send_stream(tmp_path, f"arp=192.0.2.1@{HOST_MAC}", 50, 18,
+                                bpf="arp or udp")
     assert summary == "received 50/50 valid, 0 lost, 0 duplicated, 0 corrupt"
-    ours = [p for p in rdpcap(pcap) if p[Ether].src == MAC]
+    ours = [p for p in rdpcap(str(tmp_path / "udp.pcap")) if p[Ether].src == MAC]
     asked = [p for p in ours if p.haslayer(ARP) and p[ARP].pdst == "192.0.2.1"]
     assert not asked, asked[0].summary()
     assert ours[0].haslayer(ARP) and ours[0][ARP].pdst == "192.0.2.2"   # the announcement
@@ -130,7 +102,6 @@ def test_static_neighbour_is_used_even_when_wrong(tmp_path):
     ("198.51.100.1@02:00:00:00:00:01", "not on the local network"),
 ])
 def test_bad_static_neighbour_exits_5(value, reason):
-    from kernel import STATUS_CMDLINE, boot
     b = boot(f"arp={value}")
     assert b.status == STATUS_CMDLINE, b.out
     assert any(l.startswith("@error cmdline: arp: ") and reason in l

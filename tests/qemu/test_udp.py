@@ -49,11 +49,14 @@ def assert_headers_valid(p):
     assert ip.len == 20 + udp.len and len(bytes(ip)) >= ip.len
 
 
-def send_stream(tmp_path, args, count, size, expect_status=STATUS_OK):
+def send_stream(tmp_path, args, count, size, expect_status=STATUS_OK, bpf="udp"):
+    """Boot with count= size= and args; a Linux socket receives, tcpdump
+    captures bpf into tmp_path/udp.pcap.  (Boot, the receiver's summary,
+    the stream's UDP frames in the capture)."""
     need_root()
     pcap = str(tmp_path / "udp.pcap")
     with NetNS() as ns:
-        cap = ns.capture(pcap, "udp")
+        cap = ns.capture(pcap, bpf)
         rx = ns.popen(RECEIVER, "-n", str(count), "-s", str(size), "-t", "120",
                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert "ready" in rx.stderr.readline()
