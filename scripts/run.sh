@@ -39,7 +39,7 @@ trap cleanup EXIT
 start_receiver() {	# BIND_ADDR [COMMAND PREFIX...]
 	local ready=build/run.receiver.err bind=$1
 	shift
-	"$@" build/host/udp_receiver -b "$bind" -n "$count" -s "$size" -p "$port" -k 9 -t 3600 \
+	"$@" build/host/udp_receiver -b "$bind" -n "$count" -s "$size" -p "$port" -t 3600 \
 		> build/run.receiver.out 2> "$ready" &
 	pids+=($!)
 	for _ in $(seq 50); do grep -q ready "$ready" && return 0; sleep 0.1; done

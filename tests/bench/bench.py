@@ -176,7 +176,7 @@ class Bench:
         else:
             args = f"count={n} size=18 batch={batch}"
         b, _, host = self.boot(LINUX_G if guest == LINUX_G else OURS, args, mitigation,
-                               receiver=["-n", str(n), "-s", "18", "-k", "9", "-t", "300"])
+                               receiver=["-n", str(n), "-s", "18", "-t", "300"])
         check_done(b, guest)
         rx = parse_tagged(host["receiver"], "rx") or {}
         received = int(re.search(r"received (\d+)/", host["receiver"]).group(1))

@@ -4,12 +4,7 @@
  * against the payload format of docs/interface.md (bytes 0-7: the sequence
  * number, big-endian; byte i >= 8: (seq + i) & 0xff).
  *
- *   udp_receiver [-b ADDR] [-p PORT] [-k PORT] -n COUNT -s SIZE [-t SECONDS]
- *
- * -k PORT also receives on PORT and throws those datagrams away, only
- * counting them: the kernel's floor measurement sends its frames to the
- * discard port (9), and a socket there spares the host's stack the ICMP
- * "port unreachable" it would answer, as the stream's own socket does.
+ *   udp_receiver [-b ADDR] [-p PORT] -n COUNT -s SIZE [-t SECONDS]
  *
  * Prints "receiver: ready" on stderr once bound, then receives until
  * COUNT distinct datagrams have arrived, SIGTERM or SIGINT comes (it then
@@ -101,58 +96,42 @@ static int open_socket(const char *addr, int port)
 	return fd;
 }
 
-/* Take whatever waits on the sink: counted, not checked. */
-static void drain_sink(int sink, uint64_t *n)
-{
-	static uint8_t buf[65536];
-
-	while (sink >= 0 && recv(sink, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
-		(*n)++;
-}
-
-static void receive(int fd, int sink, struct tally *t, uint64_t *sunk, int seconds)
+static void receive(int fd, struct tally *t, int seconds)
 {
 	static uint8_t buf[65536];
 	time_t end = time(NULL) + seconds;
 
 	while (t->valid < t->count && time(NULL) < end) {
-		struct pollfd pfd[2] = { { fd, POLLIN, 0 }, { sink, POLLIN, 0 } };
+		struct pollfd pfd = { fd, POLLIN, 0 };
 		ssize_t n;
 
 		if (stop) {		/* drain, then go */
 			while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0)
 				check(t, buf, (size_t)n);
-			drain_sink(sink, sunk);
 			return;
 		}
-		if (poll(pfd, sink >= 0 ? 2 : 1, 200) <= 0)
+		if (poll(&pfd, 1, 200) <= 0)
 			continue;
-		if (pfd[1].revents)
-			drain_sink(sink, sunk);
-		if (pfd[0].revents && (n = recv(fd, buf, sizeof(buf), 0)) >= 0)
+		if ((n = recv(fd, buf, sizeof(buf), 0)) >= 0)
 			check(t, buf, (size_t)n);
 	}
-	drain_sink(sink, sunk);
 }
 
 int main(int argc, char **argv)
 {
 	const char *addr = "0.0.0.0";
-	int port = 9000, sink_port = 0, seconds = 3600, opt, fd, sink = -1;
+	int port = 9000, seconds = 3600, opt, fd;
 	struct tally t = { 0 };
-	uint64_t sunk = 0;
 
-	while ((opt = getopt(argc, argv, "b:p:k:n:s:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:p:n:s:t:")) != -1) {
 		switch (opt) {
 		case 'b': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
-		case 'k': sink_port = atoi(optarg); break;
 		case 'n': t.count = strtoull(optarg, NULL, 10); break;
 		case 's': t.size = strtoull(optarg, NULL, 10); break;
 		case 't': seconds = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: %s [-b ADDR] [-p PORT] [-k PORT] -n COUNT -s SIZE"
-				" [-t SECONDS]\n",
+			fprintf(stderr, "usage: %s [-b ADDR] [-p PORT] -n COUNT -s SIZE [-t SECONDS]\n",
 				argv[0]);
 			return 2;
 		}
@@ -164,16 +143,12 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	fd = open_socket(addr, port);
-	if (sink_port)
-		sink = open_socket(addr, sink_port);
 	fprintf(stderr, "receiver: ready on %s:%d\n", addr, port);
-	receive(fd, sink, &t, &sunk, seconds);
+	receive(fd, &t, seconds);
 	if (t.n > 1)
 		printf("@rx n=%llu first_to_last_ns=%llu pps=%llu\n", (unsigned long long)t.n,
 		       (unsigned long long)(t.last_ns - t.first_ns),
 		       (unsigned long long)((t.n - 1) * 1000000000ull / (t.last_ns - t.first_ns + 1)));
-	if (sink >= 0)
-		printf("@sink port=%d n=%llu\n", sink_port, (unsigned long long)sunk);
 	printf("received %llu/%llu valid, %llu lost, %llu duplicated, %llu corrupt\n",
 	       (unsigned long long)t.valid, (unsigned long long)t.count,
 	       (unsigned long long)(t.count - t.valid), (unsigned long long)t.dup,
