@@ -4,7 +4,7 @@
 #   make run        the main job: send, and verify on the host (scripts/run.sh)
 #   make test       unit tests and QEMU tests, then one "N passed, N failed" line
 #   make iso ARGS="count=10"   an ISO with another default command line
-#   make bench      this kernel beside a Linux guest on the same QEMU (docs/performance.md)
+#   make bench      this kernel beside a Linux guest and DPDK on the same QEMU (docs/performance.md)
 #   make bare       build/bare/kernel.elf: the same kernel without any instrument hooks
 #   make gdb        QEMU waiting for gdb, and gdb attached with symbols
 
@@ -252,3 +252,4 @@ $(KOBJS) $(BARE_OBJS): Makefile
 -include $(KOBJS:.o=.d) $(BARE_OBJS:.o=.d)
 
 linux-guest: ; scripts/linux-guest.sh build/linux
+dpdk-guest: linux-guest ; scripts/dpdk-guest.sh build/linux build/dpdk

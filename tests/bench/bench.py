@@ -1,26 +1,32 @@
 #!/usr/bin/python3
-"""make bench: this kernel and a Linux guest, side by side on the same QEMU
-command line, NIC and tap, each figure beside its floor: what QEMU's e1000
-itself allows, measured in the same run by a bare path of this kernel.
+"""make bench: this kernel, a Linux guest and DPDK's e1000 driver in the same
+Linux guest, side by side on the same QEMU command line, NIC and tap, each
+figure beside its floor: what QEMU's e1000 itself allows, measured in the
+same run by a bare path of this kernel.
 
     tests/bench/bench.py [--smoke] [--out DIR] [--publish DOCS]
 
 Every run happens in a network namespace of its own (tests/qemu/netns.py).
 Figures, each with QEMU's e1000 interrupt mitigation on (the default) and
 off:
-  - send-call latency (TSC in the guest), this kernel and Linux; the floor
-    is a tail write that carries a prepared frame (@lat stage=floor_xmit,
-    measured by the same boot after its run);
+  - send-call latency (TSC in the guest): this kernel's sendmsg, Linux's
+    sendto, DPDK's headers and rte_eth_tx_burst (tests/bench/guest/dudp.c);
+    the floor is a tail write that carries a prepared frame (@lat
+    stage=floor_xmit, measured by the same boot after its run);
   - packets per second counted by the host; the floor is mode=blast
     (prebuilt frames posted batch by batch, no sockets);
-  - UDP round trips from a host ping-pong client; the floor is mode=reflect
-    (frames sent straight back from the receive ring);
+  - UDP round trips from a host ping-pong client (DPDK: a busy-polling
+    echo); the floor is mode=reflect (frames sent straight back from the
+    receive ring);
   - boot to the first UDP datagram of the run on the tap, with and without
     a static neighbour (arp= here, a permanent ARP entry in Linux).
 And what the instrument costs: the shipped kernel beside the same tree
 built with no instrument hooks at all (make bare), the stage stamps of one
 run, both function-graph traces (this kernel's trace=1 and Linux's
 function_graph of udp_sendmsg, made in this run).
+
+The DPDK guest is built by scripts/dpdk-guest.sh; where it cannot be built
+or does not come up, its cases are left out and the report says why.
 
 Runs are interleaved: every case once, then every case again, so that a
 slow minute of the machine does not land on one case alone.  Each figure
@@ -49,13 +55,19 @@ MAC = "02:00:00:00:00:42"
 GUEST_IP = "192.0.2.2"
 HOSTBIN = os.path.join(BUILD, "host")
 LINUX = os.path.join(BUILD, "linux")
+DPDK = os.path.join(BUILD, "dpdk")
 BARE = os.path.join(BUILD, "bare", "kernel.elf")
-MEMORY = "256"          # enough for Linux; the same for every guest
+# The same for every guest: memory enough for DPDK's hugepages, and a CPU
+# with SSE4.2, which Debian's DPDK is built for (-march=corei7) and QEMU's
+# default qemu64 lacks.
+MEMORY = "512"
+CPU = "Nehalem"
 NEIGH = f"192.0.2.1@{HOST_MAC}"
 FIRST_UDP = f"ether src {MAC} and udp dst port 9000"    # the run's own datagrams
 
-# Guests: this kernel (shipped), the same tree without instrument hooks, Linux.
-OURS, BARE_G, LINUX_G = "ours", "bare", "linux"
+# Guests: this kernel (shipped), the same tree without instrument hooks,
+# Linux, DPDK in the Linux guest.
+OURS, BARE_G, LINUX_G, DPDK_G = "ours", "bare", "linux", "dpdk"
 
 
 class Bench:
@@ -75,6 +87,7 @@ class Bench:
                          if ok else f"not run: {why}")
         self.step, self.steps = 0, 0
         self.commands = []
+        self.dpdk_why = "not part of the smoke run" if smoke else build_dpdk()  # None: it runs
 
     def progress(self, what):
         self.step += 1
@@ -86,14 +99,14 @@ class Bench:
         # romfile=: no iPXE option ROM for SeaBIOS to run; no guest uses it.
         net = tap_nic(mac=MAC, extra=",romfile=" + ("" if mitigation else ",mitigation=off"))
         if guest in (OURS, BARE_G):
-            cmd = qemu_cmd(args, net=net, memory=MEMORY, accel=self.accel)
+            cmd = qemu_cmd(args, net=net, memory=MEMORY, accel=self.accel, extra=["-cpu", CPU])
             if guest == BARE_G:
                 cmd[cmd.index(KERNEL)] = BARE
             return cmd
-        return [QEMU, "-machine", "pc", "-accel", self.accel, "-m", MEMORY, "-display", "none",
-                "-serial", "stdio", "-no-reboot",
-                "-kernel", os.path.join(LINUX, "vmlinux"),
-                "-initrd", os.path.join(LINUX, "initramfs.cpio.gz"),
+        initrd = os.path.join(DPDK if guest == DPDK_G else LINUX, "initramfs.cpio.gz")
+        return [QEMU, "-machine", "pc", "-accel", self.accel, "-cpu", CPU, "-m", MEMORY,
+                "-display", "none", "-serial", "stdio", "-no-reboot",
+                "-kernel", os.path.join(LINUX, "vmlinux"), "-initrd", initrd,
                 "-append", "console=ttyS0 loglevel=1 " + args] + net
 
     def boot(self, guest, args, mitigation, receiver=None, pingpong=None, ready=None,
@@ -141,6 +154,9 @@ class Bench:
     def latency(self, guest, size, mitigation):
         if guest == LINUX_G:
             args = f"bench.mode=send bench.count={self.n_lat} bench.runs={size}:1"
+        elif guest == DPDK_G:
+            args = (f"bench.mode=dpdk-send bench.count={self.n_lat} bench.runs={size}:1 "
+                    f"bench.neigh={NEIGH}")
         else:
             args = f"count={self.n_lat} size={size} samples=1"
         b, first_s, _ = self.boot(guest, args, mitigation)
@@ -150,7 +166,7 @@ class Bench:
         since_reset = [int(m) for m in re.findall(r"(\d+) ms since reset", b.out)]
         return {"lat": lat, "samples": samples, "first_udp_s": first_s,
                 "linux": b.tagged("linux"), "tracecost": b.tagged("tracecost"),
-                "ms_since_reset": since_reset}
+                "dpdk": b.tagged("dpdk"), "ms_since_reset": since_reset}
 
     def stages(self):
         b, _, _ = self.boot(OURS, f"count={self.n_lat} size=18 stages=1", True)
@@ -171,11 +187,14 @@ class Bench:
         n = self.n_pps
         if guest == LINUX_G:
             args = f"bench.mode=send bench.count={n} bench.runs=18:{batch}"
+        elif guest == DPDK_G:
+            args = (f"bench.mode=dpdk-send bench.count={n} bench.runs=18:{batch} "
+                    f"bench.neigh={NEIGH}")
         elif guest == "blast":
             args = f"mode=blast count={n} size=18 batch={batch}"
         else:
             args = f"count={n} size=18 batch={batch}"
-        b, _, host = self.boot(LINUX_G if guest == LINUX_G else OURS, args, mitigation,
+        b, _, host = self.boot(guest if guest in (LINUX_G, DPDK_G) else OURS, args, mitigation,
                                receiver=["-n", str(n), "-s", "18", "-t", "300"])
         check_done(b, guest)
         rx = parse_tagged(host["receiver"], "rx") or {}
@@ -190,8 +209,9 @@ class Bench:
             OURS: (OURS, "mode=echo count=0", "echo: "),
             "reflect": (OURS, "mode=reflect count=0", "reflect: "),
             LINUX_G: (LINUX_G, "bench.mode=echo", "@linux up"),
+            DPDK_G: (DPDK_G, "bench.mode=dpdk-echo", "@dpdk echo ready"),
         }[guest]
-        _, _, host = self.boot(boot, args, mitigation, neighbour=guest == "reflect",
+        _, _, host = self.boot(boot, args, mitigation, neighbour=guest in ("reflect", DPDK_G),
                                ready=ready, pingpong=[
                                    "-a", GUEST_IP, "-p", "9000", "-n", str(self.n_rtt),
                                    "-s", "18", "-o", samples])
@@ -245,6 +265,18 @@ class Bench:
         return {"lines": len(calls), "total_us": total_us(calls, top), "file": name}
 
     def measure(self, kind, g, arg, mit):
+        """One run; a DPDK run that fails leaves DPDK out of the rest."""
+        if g != DPDK_G:
+            return self.measure_one(kind, g, arg, mit)
+        if self.dpdk_why:
+            return None
+        try:
+            return self.measure_one(kind, g, arg, mit)
+        except (RuntimeError, AssertionError, subprocess.TimeoutExpired) as e:
+            self.dpdk_why = f"a DPDK run failed ({kind} {arg}): " + str(e).strip()[-600:]
+            return None
+
+    def measure_one(self, kind, g, arg, mit):
         if kind == "latency":
             return self.latency(g, arg, mit)
         if kind == "stages":
@@ -270,10 +302,10 @@ class Bench:
                     ("stages", OURS, 18, True), ("ceiling", "host", None, None)]
         plan = []
         for mit in (True, False):
-            for g in (OURS, LINUX_G):
+            for g in (OURS, LINUX_G, DPDK_G):
                 plan += [("latency", g, 18, mit), ("latency", g, 1472, mit)]
-            plan += [("pps", g, b, mit) for g in (OURS, "blast", LINUX_G) for b in (1, 32)]
-            plan += [("rtt", g, None, mit) for g in (OURS, "reflect", LINUX_G)]
+            plan += [("pps", g, b, mit) for g in (OURS, "blast", LINUX_G, DPDK_G) for b in (1, 32)]
+            plan += [("rtt", g, None, mit) for g in (OURS, "reflect", LINUX_G, DPDK_G)]
         plan += [("latency", BARE_G, 18, True), ("latency", BARE_G, 1472, True),
                  ("first", OURS, None, True), ("first", LINUX_G, None, True),
                  ("stages", OURS, 18, True), ("ceiling", "host", None, None),
@@ -293,10 +325,22 @@ class Bench:
                 self.progress(f"{g} {kind} {arg if arg is not None else ''}{mtag}{rtag}")
                 runs[p].append(self.measure(kind, g, arg, mit))
         for (kind, g, arg, mit), r in runs.items():
-            key = f"{g}/{kind}/{arg}/{'on' if mit else 'off'}"
-            self.results[key] = median_run(kind, r)
+            r = [x for x in r if x is not None]     # DPDK left out
+            if r:
+                key = f"{g}/{kind}/{arg}/{'on' if mit else 'off'}"
+                self.results[key] = median_run(kind, r)
         with open(os.path.join(self.out, "results.json"), "w") as f:
             json.dump(self.results, f, indent=1)
+
+
+def build_dpdk():
+    """Build the DPDK guest; None, or why it cannot be built."""
+    p = subprocess.run([os.path.join(ROOT, "scripts", "dpdk-guest.sh"), LINUX, DPDK],
+                       capture_output=True, text=True)
+    sys.stderr.write(p.stdout)
+    if p.returncode != 0:
+        return "the DPDK guest could not be built: " + (p.stderr.strip() or p.stdout.strip())[-600:]
+    return None
 
 
 # ---- repeated runs -------------------------------------------------------------

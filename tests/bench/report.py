@@ -100,6 +100,15 @@ def machine():
     return cpu, qemu
 
 
+def dpdk_version(root):
+    try:
+        with open(os.path.join(root, "build", "dpdk", "versions.txt")) as f:
+            v = [l.split() for l in f if l.startswith("librte-eal")]
+        return f"DPDK {v[0][1]}" if v else "DPDK"
+    except OSError:
+        return "not built"
+
+
 def linux_version(root):
     try:
         with open(os.path.join(root, "build", "linux", "versions.txt")) as f:
@@ -146,10 +155,10 @@ def plots(bench):
     accel = bench.accel.upper()
     made = []
     names = {"ours": "this kernel: sendmsg", "bare": "the same, built without hooks",
-             "linux": "Linux: sendto"}
+             "linux": "Linux: sendto", "dpdk": "DPDK: headers and rte_eth_tx_burst"}
     for size in (18, 1472):
         series = []
-        for g in ("ours", "bare", "linux"):
+        for g in ("ours", "bare", "linux", "dpdk"):
             res = r.get(f"{g}/latency/{size}/on")
             if res and res["samples"]:
                 dat = os.path.join(out, f"lat-{g}-{size}.dat")
@@ -165,7 +174,7 @@ def plots(bench):
             made.append(png)
     series = []
     for g, name in (("ours", "this kernel: echo"), ("reflect", "floor: the bare reflector"),
-                    ("linux", "Linux: echo")):
+                    ("linux", "Linux: echo"), ("dpdk", "DPDK: busy-polling echo")):
         res = r.get(f"{g}/rtt/None/on")
         if res and res.get("samples"):
             dat = os.path.join(out, f"rtt-{g}.dat")
@@ -178,10 +187,11 @@ def plots(bench):
         made.append("rtt-cdf.png")
     bars = os.path.join(out, "pps.dat")
     with open(bars, "w") as f:
-        f.write("# case, this kernel, blaster (floor), Linux, host writing the tap\n")
+        f.write("# case, this kernel, blaster (floor), Linux, DPDK, host writing the tap\n")
         for mit in ("on", "off"):
             for b in (1, 32):
-                row = [get(r, f"{g}/pps/{b}/{mit}", "pps") or 0 for g in ("ours", "blast", "linux")]
+                row = [get(r, f"{g}/pps/{b}/{mit}", "pps") or 0
+                       for g in ("ours", "blast", "linux", "dpdk")]
                 host = get(r, "host/ceiling/None/off", "pps") or 0
                 f.write(f"\"batch {b}\\nmitigation {mit}\" {' '.join(map(str, row))} {host}\n")
     script = f"""
@@ -197,7 +207,7 @@ set key below horizontal
 set yrange [0:*]
 set grid ytics
 plot '{bars}' using 2:xtic(1) title 'this kernel', '' using 3 title 'floor: the bare blaster', \
-     '' using 4 title 'Linux guest', '' using 5 title 'host writing the tap'
+     '' using 4 title 'Linux guest', '' using 5 title 'DPDK', '' using 6 title 'host writing the tap'
 """
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
     made.append("pps.png")
@@ -206,9 +216,28 @@ plot '{bars}' using 2:xtic(1) title 'this kernel', '' using 3 title 'floor: the 
 
 # ---- tables ------------------------------------------------------------------
 
+GUESTS = ("ours", "linux", "dpdk")
+
+
+def figure_row(L, label, mit, vals, spreads, is_time):
+    """One row: this kernel, its floor, Linux and DPDK, each with its runs."""
+    o, fl, li, dp = vals
+    show = fmt_us if is_time else (lambda v: "-" if v is None else str(v))
+
+    def ahead(x):       # above 1: this kernel is ahead of x
+        return fmt_ratio(ratio(x, o) if is_time else ratio(o, x))
+    cells = [show(o) + spreads[0], show(fl) + spreads[1], fmt_ratio(ratio(o, fl)),
+             show(li) + spreads[2], ahead(li), show(dp) + spreads[3], ahead(dp)]
+    if any(v is not None for v in vals):
+        L.append(f"| {label} | {mit} | " + " | ".join(cells) + " |")
+
+
 def figures(L, bench):
-    """Each figure beside its floor and beside Linux."""
+    """Each figure beside its floor, beside Linux and beside DPDK."""
     r = bench.results
+
+    def runs(key, scale_us):
+        return spread((r.get(key) or {}).get("spread"), scale_us)
     L.append("## Figures\n")
     L.append("Each figure stands beside its floor, what QEMU's e1000 itself allows, "
              "measured by a bare path of this kernel on the same command line: for the "
@@ -217,52 +246,38 @@ def figures(L, bench):
              "for packets/s, `mode=blast` (prebuilt datagrams posted batch by batch, no "
              "sockets); for the round trip, `mode=reflect` (each frame sent back from the "
              "receive ring with its addresses swapped). \"/ floor\" is this kernel's "
-             "figure over its floor for times, its rate over the floor's for packets/s. "
-             "\"Linux / ours\" is Linux's time over ours, or our rate over Linux's: above "
-             "1, this kernel is ahead. "
+             "figure over its floor. \"vs Linux\" and \"vs DPDK\" are the other's time "
+             "over ours, or our rate over the other's: above 1, this kernel is ahead. "
+             "DPDK's send call is its headers and `rte_eth_tx_burst` of one datagram, "
+             "timed as `sendmsg` is; its round trip is a busy-polling echo. "
              + (f"Each figure is the median of {bench.reps} interleaved runs (by its p50 "
                 f"or its rate) with that run's other percentiles; the runs' p50s (us) or "
                 f"rates are in brackets. " if bench.reps > 1 else "") + "\n")
-    L.append("| metric | mitigation | this kernel | floor | / floor | Linux guest | Linux / ours |")
-    L.append("| --- | --- | --- | --- | --- | --- | --- |")
+    L.append("| metric | mitigation | this kernel | floor | / floor | Linux guest | vs Linux "
+             "| DPDK | vs DPDK |")
+    L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for mit in ("on", "off"):
         for size in (18, 1472):
-            key, lkey = f"ours/latency/{size}/{mit}", f"linux/latency/{size}/{mit}"
+            keys = [f"{g}/latency/{size}/{mit}" for g in GUESTS]
             for q in ("p50", "p99"):
-                o = get(r, key, "lat", "call", f"{q}_ns")
-                fl = get(r, key, "lat", "floor_xmit", f"{q}_ns")
-                li = get(r, lkey, "lat", "call", f"{q}_ns")
-                if o is None and li is None:
-                    continue
-                so = spread((r.get(key) or {}).get("spread"), True) if q == "p50" else ""
-                sl = spread((r.get(lkey) or {}).get("spread"), True) if q == "p50" else ""
-                L.append(f"| send call, {size} B, {q} | {mit} | {fmt_us(o)}{so} | {fmt_us(fl)} | "
-                         f"{fmt_ratio(ratio(o, fl))} | {fmt_us(li)}{sl} | {fmt_ratio(ratio(li, o))} |")
+                vals = [get(r, k, "lat", "call", f"{q}_ns") for k in keys]
+                vals.insert(1, get(r, keys[0], "lat", "floor_xmit", f"{q}_ns"))
+                sp = [runs(k, True) if q == "p50" else "" for k in keys]
+                sp.insert(1, "")
+                figure_row(L, f"send call, {size} B, {q}", mit, vals, sp, True)
         for b in (1, 32):
-            o, fl, li = (get(r, f"{g}/pps/{b}/{mit}", "pps") for g in ("ours", "blast", "linux"))
-            if o is None and li is None:
-                continue
-            lrecv = get(r, f"linux/pps/{b}/{mit}", "received")
-            note = "" if lrecv is None else f" ({lrecv}/{bench.n_pps} arrived)"
-            sp = {g: spread((r.get(f"{g}/pps/{b}/{mit}") or {}).get("spread"), False)
-                  for g in ("ours", "blast", "linux")}
-            L.append(f"| packets/s, 60 B frames, batch {b} | {mit} | {o or '-'}{sp['ours']} | "
-                     f"{fl or '-'}{sp['blast']} | {fmt_ratio(ratio(o, fl))} | "
-                     f"{li or '-'}{note}{sp['linux']} | {fmt_ratio(ratio(o, li))} |")
+            keys = [f"{g}/pps/{b}/{mit}" for g in ("ours", "blast", "linux", "dpdk")]
+            figure_row(L, f"packets/s, 60 B frames, batch {b}", mit,
+                       [get(r, k, "pps") for k in keys], [runs(k, False) for k in keys], False)
         for q in ("p50", "p99"):
-            o, fl, li = (get(r, f"{g}/rtt/None/{mit}", f"{q}_ns") for g in ("ours", "reflect", "linux"))
-            if o is None and li is None:
-                continue
-            sp = {g: spread((r.get(f"{g}/rtt/None/{mit}") or {}).get("spread"), True)
-                  if q == "p50" else "" for g in ("ours", "reflect", "linux")}
-            L.append(f"| UDP round trip, {q} | {mit} | {fmt_us(o)}{sp['ours']} | "
-                     f"{fmt_us(fl)}{sp['reflect']} | {fmt_ratio(ratio(o, fl))} | "
-                     f"{fmt_us(li)}{sp['linux']} | {fmt_ratio(ratio(li, o))} |")
+            keys = [f"{g}/rtt/None/{mit}" for g in ("ours", "reflect", "linux", "dpdk")]
+            figure_row(L, f"UDP round trip, {q}", mit, [get(r, k, f"{q}_ns") for k in keys],
+                       [runs(k, True) if q == "p50" else "" for k in keys], True)
     L.append("\nWith mitigation off, the TX interrupt of every datagram is raised at once "
              "and taken inside the send call, when the call turns interrupts back on; "
              "with it on (QEMU's default) QEMU holds the interrupt back by at least "
              "128 us, and most calls end before it comes. That is why this kernel's "
-             "send calls are slower with mitigation off.\n")
+             "send calls are slower with mitigation off. DPDK takes no interrupt at all.\n")
     host = r.get("host/ceiling/None/off")
     if host:
         L.append(f"The host writing the same 60-byte frames into the tap (no QEMU): "
@@ -275,7 +290,77 @@ def figures(L, bench):
                 L.append(f"- Linux, batch {b}, mitigation {mit}: SndbufErrors {x['sndbuf_errors']}, "
                          f"tx_dropped {x['tx_dropped']} (Linux drops silently when its queue "
                          f"overflows; these say how often).")
+            for g in ("ours", "blast", "linux", "dpdk"):
+                rx = get(r, f"{g}/pps/{b}/{mit}", "received")
+                if rx is not None and rx != bench.n_pps:
+                    L.append(f"- {g}, batch {b}, mitigation {mit}: only {rx}/{bench.n_pps} "
+                             f"arrived.")
     L.append("")
+
+
+AHEAD_WHY = {
+    "call": "DPDK's timed region is its headers and `rte_eth_tx_burst`; `sendmsg` also "
+            "looks up the socket, checks the message, routes, looks up the ARP entry, "
+            "and reads STATUS after the tail write, so that `sent` counts only frames "
+            "handed over while the link was up. Both pay the same tail write, inside "
+            "which QEMU transmits. What would close it: a send call without those "
+            "checks (a raw, connected, pre-routed socket), or the STATUS read moved out "
+            "of the call into the completion.",
+    "pps": "DPDK takes no interrupt and frees its descriptors 32 at a time inside "
+           "`rte_eth_tx_burst`; this kernel takes QEMU's TX interrupts (every 128 us "
+           "or more with mitigation on) and reclaims in the handler, and each datagram "
+           "still goes through the socket checks. What would close it: polling the "
+           "ring from the sender instead of taking the interrupt when the ring is busy.",
+    "rtt": "DPDK's echo spins on the receive ring without a pause; this kernel's "
+           "`recvmsg` looks every 10 us and naps in between, because spinning on two "
+           "cores took the CPU from QEMU's I/O thread and made p99 ten times worse "
+           "(docs/tuning.md). What would close it: a core to spare for the spinning "
+           "vCPU, where a busy-poll without naps would then pay.",
+}
+
+
+def dpdk_section(L, bench):
+    r = bench.results
+    L.append("## DPDK beside this kernel\n")
+    if bench.dpdk_why:
+        L.append(f"DPDK did not run{' to the end' if r.get('dpdk/latency/18/on') else ''}: "
+                 f"{bench.dpdk_why}\n\nThe rest of the bench ran.\n")
+    if not any(k.startswith("dpdk/") for k in r):
+        return
+    call = get(r, "dpdk/latency/18/on", "lat", "call", "p50_ns")
+    burst = get(r, "dpdk/latency/18/on", "lat", "burst", "p50_ns")
+    L.append("The DPDK guest is the Linux guest's kernel with an initramfs of its own "
+             "(scripts/dpdk-guest.sh): Debian's DPDK 22.11 libraries and its e1000 poll "
+             "mode driver (`net_e1000_em`), hugepages, the NIC bound to `uio_pci_generic`, "
+             "and `dudp` (tests/bench/guest/dudp.c). What differs from this kernel:\n")
+    L.append("- DPDK polls and never takes an interrupt: its driver frees transmit "
+             "descriptors inside `rte_eth_tx_burst` once fewer than 32 are free. This "
+             "kernel completes in its TX interrupt handler, and looks at DD itself when a "
+             "caller must wait (a zero-copy payload, a full ring).")
+    L.append("- DPDK has no ARP, no routing and no sockets: `dudp` is given the tap's MAC, "
+             "as this kernel is with `arp=`. Its call is the headers (IPv4 checksum in "
+             "software, UDP checksum offloaded, as here) and `rte_eth_tx_burst`: "
+             f"{fmt_us(call)} p50 at 18 B, of which `rte_eth_tx_burst` alone {fmt_us(burst)}.")
+    L.append("- Both write the tail once per call, and QEMU transmits inside that write.\n")
+    ahead = []
+    for what, key, path, is_time in (
+            ("send call p50, 18 B", "latency/18/on", ("lat", "call", "p50_ns"), "call"),
+            ("send call p50, 1472 B", "latency/1472/on", ("lat", "call", "p50_ns"), "call"),
+            ("packets/s, batch 1", "pps/1/on", ("pps",), "pps"),
+            ("packets/s, batch 32", "pps/32/on", ("pps",), "pps"),
+            ("round trip p50", "rtt/None/on", ("p50_ns",), "rtt")):
+        o, d = get(r, "ours/" + key, *path), get(r, "dpdk/" + key, *path)
+        if o and d and ((d < o) if is_time != "pps" else (d > o)):
+            ahead.append((what, is_time, o, d))
+    if ahead:
+        L.append("Where DPDK is ahead (mitigation on):\n")
+        for what, kind, o, d in ahead:
+            show = (lambda v: f"{v} packets/s") if kind == "pps" else fmt_us
+            L.append(f"- **{what}**: DPDK {show(d)}, this kernel {show(o)}. "
+                     f"Why: {AHEAD_WHY[kind]}")
+        L.append("")
+    else:
+        L.append("DPDK is ahead nowhere (mitigation on).\n")
 
 
 def boot_runs(r, key):
@@ -435,6 +520,17 @@ def goals(L, bench):
         goal(L, f"round trip {q} / Linux", ratio(get(r, "ours/rtt/None/on", f"{q}_ns"),
                                                 get(r, "linux/rtt/None/on", f"{q}_ns")),
              0.25, True, WHY["rtt"])
+    for size in (18, 1472):
+        goal(L, f"send call p50 / DPDK's headers and tx_burst p50, {size} B",
+             ratio(get(r, f"ours/latency/{size}/on", "lat", "call", "p50_ns"),
+                   get(r, f"dpdk/latency/{size}/on", "lat", "call", "p50_ns")),
+             1.0, True, AHEAD_WHY["call"])
+    goal(L, "packets/s batch 32 / DPDK", ratio(get(r, "ours/pps/32/on", "pps"),
+                                               get(r, "dpdk/pps/32/on", "pps")),
+         1.0, False, AHEAD_WHY["pps"])
+    goal(L, "round trip p50 / DPDK's busy-polling echo", ratio(
+        get(r, "ours/rtt/None/on", "p50_ns"), get(r, "dpdk/rtt/None/on", "p50_ns")),
+         1.2, True, AHEAD_WHY["rtt"])
     L.append("")
 
 
@@ -442,18 +538,22 @@ def write_report(bench, elapsed):
     out = bench.out
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     cpu, qemu = machine()
-    L = ["# Benchmark: this kernel beside its floors and a Linux guest, on the same QEMU\n",
+    L = ["# Benchmark: this kernel beside its floors, a Linux guest and DPDK, on the same QEMU\n",
          f"Made by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
          f"in {elapsed:.0f} s{' (smoke run)' if bench.smoke else ''}.\n",
          f"- machine: {cpu}, {os.cpu_count()} cores, host Linux {platform.release()}",
-         f"- {qemu}, accelerator {bench.accel.upper()}, `-machine pc -m 256`, "
+         f"- {qemu}, accelerator {bench.accel.upper()}, `-machine pc -cpu Nehalem -m 512` "
+         f"(SSE4.2 and hugepages for DPDK, the same for every guest), "
          f"`-device e1000,romfile=` on a tap in a network namespace",
          f"- KVM: {bench.kvm_note}",
          f"- Linux guest: {linux_version(root)}, e1000 driver, busybox initramfs, "
          f"static `lsend`/`lecho` (tests/bench/guest/)",
+         f"- DPDK guest: the same kernel, {dpdk_version(root)}, `net_e1000_em` on "
+         f"`uio_pci_generic`, `dudp` (tests/bench/guest/dudp.c)",
          f"- samples: {bench.n_lat} send calls, {bench.n_pps} datagrams for pps, "
          f"{bench.n_rtt} round trips\n"]
     figures(L, bench)
+    dpdk_section(L, bench)
     first_datagram(L, bench)
     instrument(L, bench)
     goals(L, bench)

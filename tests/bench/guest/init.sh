@@ -7,16 +7,21 @@
 #   (lsend's @lat, @samples, @linux, @done lines, once per run)
 #   @ftrace begin ... @ftrace end  (bench.mode=trace) Linux's function_graph
 #                                  of one udp_sendmsg, lines in between
+#   @dpdk up                       (dpdk-*) hugepages, the NIC bound to uio
+#   (dudp's @lat, @samples, @dpdk, @done lines; "@dpdk echo ready")
 #   @error linux: REASON          something failed; the guest powers off
 #
 # Keys on the kernel command line (defaults in brackets):
-#   bench.ip=ADDR/PREFIX [192.0.2.2/24]   bench.mode=send|echo|trace [send]
+#   bench.ip=ADDR/PREFIX [192.0.2.2/24]
+#   bench.mode=send|echo|trace|dpdk-send|dpdk-echo [send]
 #   bench.dst=ADDR [192.0.2.1]            bench.port=N [9000]
 #   bench.count=N [1000]  bench.size=N [18]  bench.batch=N [1]
 #   bench.runs="SIZE:BATCH ..."  several sends in order, same count
 #                                  [bench.size:bench.batch]
 #   bench.neigh=IP@MAC  a permanent ARP entry (as the unikernel's arp=), so
-#                       nothing is resolved before the first datagram
+#                       nothing is resolved before the first datagram;
+#                       dpdk-send needs it (DPDK has no ARP)
+#   bench.hugepages=N [64]  2 MiB pages for DPDK
 # Send mode powers off when done (poweroff -f: QEMU exits with status 0);
 # echo mode answers on bench.port until QEMU is killed.
 
@@ -106,6 +111,40 @@ run_sends() {
 	done
 }
 
+# DPDK: hugepages, then the NIC from its kernel driver (there is none:
+# e1000.ko is not loaded) to uio_pci_generic; prints the EAL arguments.
+DPDK_DRIVERS="-d /lib/dpdk/librte_mempool_ring.so.23 -d /lib/dpdk/librte_net_e1000.so.23"
+dpdk_up() {
+	local d dev=""
+	# EAL wants a runtime directory, and refuses plugins under a
+	# world-writable directory (the initramfs' root is one).
+	mkdir -p /var/run
+	chmod 755 /
+	mount -t hugetlbfs nodev /mnt/huge || fail "cannot mount hugetlbfs"
+	echo "$(param hugepages 64)" > /proc/sys/vm/nr_hugepages
+	[ "$(cat /proc/sys/vm/nr_hugepages)" -gt 0 ] || fail "no hugepages"
+	insmod /lib/uio.ko && insmod /lib/uio_pci_generic.ko || fail "insmod uio failed"
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x8086 ] || continue
+		case $(cat "$d/device") in 0x100e|0x100c|0x100f) dev=${d##*/} ;; esac
+	done
+	[ -n "$dev" ] || fail "no e1000 on PCI"
+	echo "8086 $(cut -c3- "/sys/bus/pci/devices/$dev/device")" \
+		> /sys/bus/pci/drivers/uio_pci_generic/new_id
+	[ -e "/sys/bus/pci/drivers/uio_pci_generic/$dev" ] || fail "$dev not bound to uio_pci_generic"
+	echo "@dpdk up $dev $(cat /proc/sys/vm/nr_hugepages) hugepages" >&2
+	EAL="-l 0 -n 1 --in-memory --iova-mode=pa --no-telemetry --log-level=lib.*:warning $DPDK_DRIVERS -a $dev"
+}
+
+dpdk_sends() {
+	[ -n "$NEIGH" ] || fail "dpdk-send needs bench.neigh=IP@MAC"
+	for run in $RUNS; do
+		# shellcheck disable=SC2086
+		dudp $EAL -- send "${IP%/*}" "$DST" "${NEIGH#*@}" "$PORT" "$COUNT" \
+			"${run%:*}" "${run#*:}"
+	done
+}
+
 IP=$(param ip 192.0.2.2/24)
 MODE=$(param mode send)
 DST=$(param dst 192.0.2.1)
@@ -113,6 +152,19 @@ PORT=$(param port 9000)
 COUNT=$(param count 1000)
 RUNS=$(param runs "$(param size 18):$(param batch 1)")
 NEIGH=$(param neigh "")
+
+case $MODE in
+dpdk-send)
+	dpdk_up
+	dpdk_sends
+	drain
+	poweroff -f ;;
+dpdk-echo)
+	dpdk_up
+	# shellcheck disable=SC2086
+	dudp $EAL -- echo "${IP%/*}" "$PORT"
+	fail "dudp exited" ;;
+esac
 
 net_up
 echo "linux: $(uname -r), eth0 $IP, qdisc $(tc qdisc show dev eth0 | cut -d' ' -f2)," \

@@ -41,8 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CALIBRATE_NS	100000000ULL	/* TSC calibration window: 100 ms */
-#define MAX_SAMPLES_OUT	2000		/* values on the @samples line */
+#include "stats.h"
+
 #define MAX_BATCH	1024		/* Linux's UIO_MAXIOV caps sendmmsg */
 #define MAX_SIZE	65507		/* largest UDP payload over IPv4 */
 #define IFACE		"eth0"
@@ -52,35 +52,6 @@ struct args {
 	uint64_t count;
 	unsigned size, batch;
 };
-
-/* The TSC, after every earlier instruction has completed (lfence). */
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-	return (uint64_t)hi << 32 | lo;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* TSC ticks per second, measured against CLOCK_MONOTONIC by spinning. */
-static double tsc_hz(void)
-{
-	uint64_t t0 = mono_ns(), c0 = rdtsc(), t1, c1;
-
-	do
-		t1 = mono_ns();
-	while (t1 - t0 < CALIBRATE_NS);
-	c1 = rdtsc();
-	return (double)(c1 - c0) * 1e9 / (double)(t1 - t0);
-}
 
 static void usage(void)
 {
@@ -114,15 +85,6 @@ static void parse_args(int argc, char **argv, struct args *a)
 	a->batch = number(argv[5], MAX_BATCH);
 	if (a->size < 8 || a->batch < 1 || a->count < 1)
 		usage();
-}
-
-/* Write datagram seq's payload (docs/interface.md) into p. */
-static void fill_payload(uint8_t *p, unsigned size, uint64_t seq)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = seq >> (56 - 8 * i);
-	for (unsigned i = 8; i < size; i++)
-		p[i] = (uint8_t)(seq + i);
 }
 
 /* Udp SndbufErrors from /proc/net/snmp: a header line, then a value line. */
@@ -167,10 +129,10 @@ static size_t run_sendto(int fd, const struct args *a, uint8_t *buf,
 {
 	for (uint64_t seq = 0; seq < a->count; seq++) {
 		fill_payload(buf, a->size, seq);
-		uint64_t c0 = rdtsc();
+		uint64_t c0 = rdtsc_fenced();
 		ssize_t r = sendto(fd, buf, a->size, 0,
 				   (const struct sockaddr *)&a->dst, sizeof(a->dst));
-		cyc[seq] = rdtsc() - c0;
+		cyc[seq] = rdtsc_fenced() - c0;
 		if (r == (ssize_t)a->size)
 			(*sent)++;
 	}
@@ -202,9 +164,9 @@ static size_t run_sendmmsg(int fd, const struct args *a, uint8_t *buf,
 
 		for (unsigned k = 0; k < n; k++)
 			fill_payload(iov[k].iov_base, a->size, seq + k);
-		uint64_t c0 = rdtsc();
+		uint64_t c0 = rdtsc_fenced();
 		int r = sendmmsg(fd, msgs, n, 0);
-		cyc[calls] = rdtsc() - c0;
+		cyc[calls] = rdtsc_fenced() - c0;
 		if (r > 0)
 			*sent += r;
 		seq += n;
@@ -212,65 +174,6 @@ static size_t run_sendmmsg(int fd, const struct args *a, uint8_t *buf,
 	free(msgs);
 	free(iov);
 	return calls;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest rank: the smallest sample with at least p of all at or below it. */
-static uint64_t percentile(const uint64_t *sorted, size_t n, double p)
-{
-	size_t rank = (size_t)(p * n);
-
-	if ((double)rank < p * n)
-		rank++;
-	return sorted[rank ? rank - 1 : 0];
-}
-
-static uint64_t to_ns(uint64_t cyc, double hz)
-{
-	return (uint64_t)((double)cyc * 1e9 / hz + 0.5);
-}
-
-/* The @lat line, from a sorted copy (cyc stays in call order). */
-static void print_lat(const struct args *a, const uint64_t *cyc, size_t n, double hz)
-{
-	static const double ps[] = { 0.50, 0.90, 0.99, 0.999 };
-	static const char *const names[] = { "p50", "p90", "p99", "p999" };
-	uint64_t v[5], *sorted = malloc(n * sizeof(*cyc));
-
-	if (!sorted) {
-		perror("lsend: malloc");
-		exit(1);
-	}
-	memcpy(sorted, cyc, n * sizeof(*cyc));
-	qsort(sorted, n, sizeof(*sorted), cmp_u64);
-	for (int i = 0; i < 4; i++)
-		v[i] = percentile(sorted, n, ps[i]);
-	v[4] = sorted[n - 1];
-	free(sorted);
-	printf("@lat stage=call size=%u batch=%u n=%zu", a->size, a->batch, n);
-	for (int i = 0; i < 4; i++)
-		printf(" %s_ns=%llu", names[i], (unsigned long long)to_ns(v[i], hz));
-	printf(" max_ns=%llu", (unsigned long long)to_ns(v[4], hz));
-	for (int i = 0; i < 4; i++)
-		printf(" %s_cyc=%llu", names[i], (unsigned long long)v[i]);
-	printf(" max_cyc=%llu\n", (unsigned long long)v[4]);
-}
-
-/* Up to MAX_SAMPLES_OUT samples, evenly spaced, in call order (unsorted). */
-static void print_samples(const struct args *a, const uint64_t *cyc, size_t n, double hz)
-{
-	size_t step = (n + MAX_SAMPLES_OUT - 1) / MAX_SAMPLES_OUT;
-
-	printf("@samples stage=call size=%u ns=", a->size);
-	for (size_t i = 0; i < n; i += step)
-		printf("%s%llu", i ? " " : "", (unsigned long long)to_ns(cyc[i], hz));
-	printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -299,8 +202,8 @@ int main(int argc, char **argv)
 
 	long long sndbuf1 = udp_sndbuf_errors(), drop1 = tx_dropped();
 
-	print_lat(&a, cyc, calls, hz);
-	print_samples(&a, cyc, calls, hz);
+	print_lat("call", a.size, a.batch, cyc, calls, hz);
+	print_samples(a.size, cyc, calls, hz);
 	printf("@linux sndbuf_errors=%lld tx_dropped=%lld\n",
 	       sndbuf1 - sndbuf0, drop1 - drop0);
 	printf("@done mode=send sent=%llu failed=%llu\n",
