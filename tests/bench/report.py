@@ -542,7 +542,7 @@ def write_report(bench, elapsed):
          f"Made by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
          f"in {elapsed:.0f} s{' (smoke run)' if bench.smoke else ''}.\n",
          f"- machine: {cpu}, {os.cpu_count()} cores, host Linux {platform.release()}",
-         f"- {qemu}, accelerator {bench.accel.upper()}, `-machine pc -cpu Nehalem -m 512` "
+         f"- {qemu}, accelerator {bench.accel.upper()}, `-machine pc -cpu {bench.cpu} -m {bench.memory}` "
          f"(SSE4.2 and hugepages for DPDK, the same for every guest), "
          f"`-device e1000,romfile=` on a tap in a network namespace",
          f"- KVM: {bench.kvm_note}",
