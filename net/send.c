@@ -55,8 +55,15 @@ static ssize_t check_msg(const struct msghdr *m, int flags)
 	return len > UDP_MAX_PAYLOAD ? -EMSGSIZE : (ssize_t)len;
 }
 
-/* Everything before the ring: checks, destination, route, next hop's MAC. */
-static int prepare(struct sock *s, const struct msghdr *m, int flags, struct dest *d)
+/*
+ * Everything before the ring: checks, destination, route, next hop's MAC.
+ * again: d holds what the batch's previous datagram found, and that one
+ * went to the connected peer, as this one does; then the route and the MAC
+ * are d's already (the batch runs with interrupts off, so the ARP cache,
+ * which only the receive interrupt changes, is as it was).
+ */
+static int prepare(struct sock *s, const struct msghdr *m, int flags, struct dest *d,
+		   int again)
 {
 	ssize_t len = check_msg(m, flags);
 	uint32_t nexthop;
@@ -65,6 +72,10 @@ static int prepare(struct sock *s, const struct msghdr *m, int flags, struct des
 	if (len < 0)
 		return (int)len;
 	d->len = (size_t)len;
+	if (!net_link_up())
+		return -ENETDOWN;
+	if (again && !m->msg_name)
+		return 0;
 	if (m->msg_name) {
 		if ((rc = sock_read_addr(m->msg_name, m->msg_namelen, &d->ip, &d->port)) < 0)
 			return rc;
@@ -76,8 +87,6 @@ static int prepare(struct sock *s, const struct msghdr *m, int flags, struct des
 	} else {
 		return -EDESTADDRREQ;
 	}
-	if (!net_link_up())
-		return -ENETDOWN;
 	if ((rc = ip_route(d->ip, &nexthop)) < 0)
 		return rc;
 	if (!s->lport && (rc = sock_bind_port(s, 0)) < 0)
@@ -204,13 +213,13 @@ static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, in
 	uint64_t irq = irq_save();
 	unsigned int n = 0;
 	int zerocopy = 0, rc = 0;
+	struct dest d;
 
 	for (; n < vlen; n++) {
 		const struct msghdr *m = &vec[n].msg_hdr;
-		struct dest d;
 
 		lat_stamp(LAT_AT_START, 0);
-		if ((rc = prepare(s, m, flags, &d)) < 0)
+		if ((rc = prepare(s, m, flags, &d, n > 0 && !vec[n - 1].msg_hdr.msg_name)) < 0)
 			break;
 		lat_stamp(LAT_AT_RESOLVED, 0);
 		if ((rc = wait_ring(netif.nic, descs_needed(m, d.len), flags)) < 0)
