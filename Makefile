@@ -29,10 +29,11 @@ KLDFLAGS := -nostdlib -static -no-pie -T linker.ld \
 	    -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
 	    -Wl,--no-warn-rwx-segments -Wl,--no-warn-execstack
 
+# The layers, bottom to top: every include and call points down this list.
 KOBJS := \
 	boot/boot.o \
-	kernel/main.o \
 	kernel/console.o \
+	kernel/exit.o \
 	kernel/trap.o \
 	kernel/vectors.o \
 	kernel/acpi.o \
@@ -41,17 +42,17 @@ KOBJS := \
 	kernel/mem.o \
 	kernel/time.o \
 	kernel/cmdline.o \
-	kernel/syscalls.o \
 	kernel/hist.o \
 	kernel/lat.o \
 	kernel/patch.o \
+	kernel/ksyms.o \
 	kernel/ftrace.o \
 	kernel/ftrace_entry.o \
 	kernel/trace_fmt.o \
 	drivers/pci.o \
 	drivers/e1000.o \
 	drivers/e1000_ring.o \
-	net/rawtest.o \
+	drivers/e1000_rawtest.o \
 	net/netif.o \
 	net/checksum.o \
 	net/eth.o \
@@ -62,17 +63,19 @@ KOBJS := \
 	net/socket.o \
 	net/send.o \
 	net/recv.o \
-	net/bare.o \
-	net/app.o
+	app/bare.o \
+	app/app.o \
+	app/syscalls.o \
+	app/main.o
 
 KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 
-# Traced: everything but the instruments themselves and the programs on
-# top.  gcc starts each of their functions with a 5-byte nop and lists the
+# Traced: everything but the instruments themselves, the driver's self-test
+# and app/ on top.  gcc starts each of their functions with a 5-byte nop and lists the
 # nops in __mcount_loc; trace=1 patches them into calls (kernel/ftrace.h).
 # The tracer's C part may not touch the SSE registers it does not save.
-TRACED := kernel/main.o kernel/console.o kernel/trap.o kernel/acpi.o kernel/apic.o \
-	  kernel/bootinfo.o kernel/mem.o kernel/time.o kernel/cmdline.o kernel/syscalls.o \
+TRACED := kernel/console.o kernel/exit.o kernel/trap.o kernel/acpi.o kernel/apic.o \
+	  kernel/bootinfo.o kernel/mem.o kernel/time.o kernel/cmdline.o \
 	  drivers/pci.o drivers/e1000.o drivers/e1000_ring.o \
 	  net/netif.o net/checksum.o net/eth.o net/arp.o net/ip.o net/udp.o net/icmp.o \
 	  net/socket.o net/send.o net/recv.o
@@ -169,9 +172,11 @@ $(BUILD)/unit/test_cmdline: tests/unit/test_cmdline.c kernel/cmdline.c kernel/cm
 	@mkdir -p $(dir $@)
 	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_cmdline.c kernel/cmdline.c -lcmocka
 
-$(BUILD)/unit/test_e1000_ring: tests/unit/test_e1000_ring.c drivers/e1000_ring.c drivers/e1000.h drivers/e1000_regs.h
+$(BUILD)/unit/test_e1000_ring: tests/unit/test_e1000_ring.c tests/unit/nic_model.c \
+		tests/unit/nic_model.h drivers/e1000_ring.c drivers/e1000.h drivers/e1000_regs.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_e1000_ring.c drivers/e1000_ring.c -lcmocka
+	$(CC) $(HOSTCFLAGS) -o $@ tests/unit/test_e1000_ring.c tests/unit/nic_model.c \
+		drivers/e1000_ring.c -lcmocka
 
 $(BUILD)/unit/test_hist: tests/unit/test_hist.c kernel/hist.c kernel/hist.h
 	@mkdir -p $(dir $@)
@@ -191,16 +196,17 @@ $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/check
 
 # The network stack against a model NIC.  tests/unit/shim comes before -I.
 # so that the kernel-only headers the net code includes (kernel/x86.h,
-# kernel/apic.h, kernel/time.h) are the host shims, not the real ones.
+# kernel/time.h) are the host shims, not the real ones.
 # socket(), sendmsg() ... are defined in the binary itself and take
 # precedence over libc's (and ASan's interceptors), so the sanitizers stay.
-NET_TEST_SRCS := tests/unit/test_net.c tests/unit/net_model.c net/netif.c net/checksum.c net/eth.c \
+NET_TEST_SRCS := tests/unit/test_net.c tests/unit/net_model.c tests/unit/nic_model.c \
+		 net/netif.c net/checksum.c net/eth.c \
 		 net/arp.c net/ip.c net/udp.c net/icmp.c net/socket.c net/send.c net/recv.c \
 		 drivers/e1000_ring.c kernel/cmdline.c kernel/lat.c kernel/hist.c kernel/patch.c
 NET_TEST_HDRS := net/net.h net/socket.h net/sock.h net/checksum.h net/byteorder.h \
 		 drivers/e1000.h drivers/e1000_regs.h kernel/cmdline.h kernel/lat.h kernel/patch.h \
-		 tests/unit/net_model.h tests/unit/shim/kernel/x86.h \
-		 tests/unit/shim/kernel/apic.h tests/unit/shim/kernel/time.h
+		 tests/unit/net_model.h tests/unit/nic_model.h \
+		 tests/unit/shim/kernel/x86.h tests/unit/shim/kernel/time.h
 
 $(BUILD)/unit/test_net: $(NET_TEST_SRCS) $(NET_TEST_HDRS)
 	@mkdir -p $(dir $@)

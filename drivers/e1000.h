@@ -12,8 +12,10 @@
  * Receive: every good frame goes to rx_handler in the interrupt handler,
  * and its buffer goes back to the NIC when the handler returns.
  *
- * Every function here runs with interrupts disabled: the interrupt handler
- * is the other user of the rings, and on one CPU that is the whole lock.
+ * Every function here but e1000_attach runs with interrupts disabled: the
+ * interrupt handler is the other user of the rings, and on one CPU that is
+ * the whole lock.  e1000_attach runs with interrupts on (it waits for the
+ * link), before the rings have any other user.
  */
 #ifndef E1000_H
 #define E1000_H
@@ -125,6 +127,26 @@ static inline uint32_t e1000_read(const struct e1000 *nic, uint32_t reg)
 static inline void e1000_write(struct e1000 *nic, uint32_t reg, uint32_t v)
 {
 	nic->regs[reg / 4] = v;
+}
+
+/*
+ * What the layers above may know of the NIC, by name: its MAC, the link
+ * as the last link-change interrupt left it, and how many descriptors the
+ * ring can ever have free (one slot stays empty).
+ */
+static inline const uint8_t *e1000_mac(const struct e1000 *nic)
+{
+	return nic->mac;
+}
+
+static inline int e1000_link_up(const struct e1000 *nic)
+{
+	return nic->link_up;
+}
+
+static inline uint32_t e1000_tx_capacity(const struct e1000 *nic)
+{
+	return nic->tx_count - 1;
 }
 
 /* Descriptors the driver may fill now. */

@@ -120,10 +120,12 @@
 struct e1000_tx_desc {
 	uint64_t addr;		/* physical address of the data */
 	uint16_t length;	/* bytes at addr */
-	uint8_t cso;		/* checksum offset (unused) */
+	uint8_t cso;		/* legacy: checksum offset (not used here);
+				   extended data descriptor (3.3.7): DTYP */
 	uint8_t cmd;
 	uint8_t status;
-	uint8_t css;		/* checksum start (unused) */
+	uint8_t css;		/* legacy: checksum start (not used here);
+				   extended data descriptor: POPTS */
 	uint16_t special;
 } __attribute__((packed));
 

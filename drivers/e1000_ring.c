@@ -8,9 +8,11 @@
  * with one RDT write.
  *
  * Manual: 3.2 (receive descriptors and ring), 3.3/3.4 (transmit), 14.4/14.5
- * (ring set-up).  This file touches no other hardware than the rings and
- * TDT/RDT, so the host unit tests (tests/unit/test_e1000_ring.c) run it
- * against a model of the registers and of DMA memory.
+ * (ring set-up).  This file touches no other hardware than the rings, the
+ * ring registers (base, length, head, tail) and STATUS, which the tail
+ * write reads back for the link; so the host unit tests
+ * (tests/unit/test_e1000_ring.c) run it against a model of the registers
+ * and of DMA memory (tests/unit/nic_model.c).
  */
 #include <errno.h>
 #include <malloc.h>

@@ -140,7 +140,7 @@ static void lapic_timer_init(void)
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);	/* one-shot, unmasked */
 }
 
-void idle_wait_us(uint64_t us)
+void lapic_timer_start(uint64_t us)
 {
 	uint64_t ticks = us * apic.timer_per_ms / 1000;
 
@@ -149,9 +149,11 @@ void idle_wait_us(uint64_t us)
 	if (ticks > 0xFFFFFFFF)
 		ticks = 0xFFFFFFFF;
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)ticks);
-	wait_for_interrupt();		/* sti; hlt: no wake-up can be missed */
-	irq_disable();
-	lapic_write(LAPIC_TIMER_INIT, 0);	/* stop it if something else woke us */
+}
+
+void lapic_timer_stop(void)
+{
+	lapic_write(LAPIC_TIMER_INIT, 0);
 }
 
 void apic_init(void)

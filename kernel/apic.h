@@ -14,19 +14,19 @@ void lapic_eoi(void);
 void pic_spurious(int irq);
 
 /*
+ * The LAPIC timer as a one-shot: an interrupt (VEC_TIMER) us microseconds
+ * from now, or none if stopped first.  idle_wait_us (kernel/time.h) is its
+ * user.
+ */
+void lapic_timer_start(uint64_t us);
+void lapic_timer_stop(void);
+
+/*
  * Route ISA/PCI interrupt line `line` (as the PCI Interrupt Line register
  * or the ISA bus numbers it) through the IOAPIC to fn.  pci: the device is
  * on PCI, so the bus default is level-triggered, active low; an ACPI
  * override says otherwise.  Prints the route; returns the vector, or -1.
  */
-/*
- * Sleep until an interrupt, or until us microseconds pass (the LAPIC
- * timer's one-shot), whichever comes first.  Call with interrupts
- * disabled, having checked that there is something to wait for; returns
- * with them disabled again, after the handler ran.
- */
-void idle_wait_us(uint64_t us);
-
 int irq_attach(int line, int pci, irq_handler_t fn, void *arg);
 
 #endif

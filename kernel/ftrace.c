@@ -139,23 +139,6 @@ void ftrace_stop(void)
 	irq_restore(flags);
 }
 
-const char *ksym_name(uintptr_t addr)
-{
-	unsigned lo = 0, hi = ksyms_count;
-
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-
-		if (ksyms[mid].addr == addr)
-			return ksyms[mid].name;
-		if (ksyms[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static void print_line(void *prefix, const char *s)
 {
 	printf("%s%s\n", (const char *)prefix, s);

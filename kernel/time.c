@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "kernel/apic.h"
 #include "kernel/time.h"
 
 #define PIT_HZ		1193182
@@ -87,7 +88,7 @@ void time_init(void)
 	printf("time: TSC %llu.%03llu MHz (%s), invariant %s; %llu ms since reset\n",
 	       (unsigned long long)(tsc_hz / 1000000),
 	       (unsigned long long)(tsc_hz / 1000 % 1000), how, invariant ? "yes" : "no",
-	       (unsigned long long)(tsc_boot / (tsc_hz / 1000)));
+	       (unsigned long long)ms_since_reset());
 }
 
 void delay_us(uint64_t us)
@@ -96,4 +97,12 @@ void delay_us(uint64_t us)
 
 	while (rdtsc() < end)
 		cpu_relax();
+}
+
+void idle_wait_us(uint64_t us)
+{
+	lapic_timer_start(us);
+	wait_for_interrupt();		/* sti; hlt: no wake-up can be missed */
+	irq_disable();
+	lapic_timer_stop();		/* if something else woke us */
 }

@@ -13,7 +13,7 @@
 #include "kernel/trace_fmt.h"
 
 #define MAX_DEPTH	64
-#define LINE_MAX_	256
+#define TRACE_LINE_MAX	256
 
 static char marker(uint64_t ns)
 {
@@ -41,7 +41,7 @@ void trace_fmt_duration(char out[16], uint64_t ns)
 static void line(trace_out_t out, void *arg, const char *dur, int depth, const char *text,
 		 const char *name, const char *tail)
 {
-	char buf[LINE_MAX_];
+	char buf[TRACE_LINE_MAX];
 
 	snprintf(buf, sizeof(buf), " 0)%s|  %*s%s%s%s", dur, 2 * depth, "", text, name, tail);
 	out(arg, buf);
@@ -90,7 +90,7 @@ void trace_fmt_graph(const struct trace_event *ev, unsigned n, trace_out_t out, 
 
 void trace_fmt_json(const struct trace_event *ev, unsigned n, trace_out_t out, void *arg)
 {
-	char buf[LINE_MAX_];
+	char buf[TRACE_LINE_MAX];
 
 	out(arg, "{\"traceEvents\":[");
 	for (unsigned i = 0; i < n; i++) {

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kernel/apic.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/byteorder.h"
@@ -134,9 +133,8 @@ static void arp_send(enum arp_op op, const uint8_t eth_dst[6], const uint8_t tha
 	uint64_t flags = irq_save();
 	uint8_t *f = e1000_tx_hdr_next(netif.nic);
 	struct arp_pkt *a = (struct arp_pkt *)(f + ETH_HLEN);
-	struct e1000_seg seg = { f, E1000_MIN_FRAME };
+	struct e1000_seg seg = { f, eth_pad(f, ETH_HLEN + ARP_LEN) };
 
-	memset(f, 0, E1000_MIN_FRAME);
 	eth_build(f, eth_dst, ETHERTYPE_ARP);
 	put_be16(a->htype, 1);
 	put_be16(a->ptype, ETHERTYPE_IPV4);

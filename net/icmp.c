@@ -67,14 +67,10 @@ void icmp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 	h->type = ICMP_ECHO_REPLY;
 	put_be16(h->sum, 0);
 	put_be16(h->sum, csum_buf(h, len));
-	ip_build(b->frame + ETH_HLEN, src, IPPROTO_ICMP_, len);
+	ip_build(b->frame + ETH_HLEN, src, IPPROTO_ICMP, len);
 	eth_build(b->frame, mac, ETHERTYPE_IPV4);
 	seg.addr = b->frame;
-	seg.len = ETH_HLEN + IP_HLEN + len;
-	if (seg.len < E1000_MIN_FRAME) {
-		memset(b->frame + seg.len, 0, E1000_MIN_FRAME - seg.len);
-		seg.len = E1000_MIN_FRAME;
-	}
+	seg.len = eth_pad(b->frame, ETH_HLEN + IP_HLEN + len);
 	if (net_tx(&seg, 1, &b->owner) < 0) {
 		b->busy = 0;
 		net_drop(DROP_TX_BUSY);

@@ -77,9 +77,9 @@ void ip_input(const uint8_t *pkt, uint32_t len)
 		net_drop(DROP_IP_FRAGMENT);
 	} else if (get_be32(ip->dst) != netif.ip) {
 		net_drop(DROP_IP_NOT_US);
-	} else if (ip->proto == IPPROTO_UDP_) {
+	} else if (ip->proto == IPPROTO_UDP) {
 		udp_input(ip, pkt + hlen, total - hlen);
-	} else if (ip->proto == IPPROTO_ICMP_) {
+	} else if (ip->proto == IPPROTO_ICMP) {
 		icmp_input(ip, pkt + hlen, total - hlen);
 	} else {
 		net_drop(DROP_IP_PROTO);

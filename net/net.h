@@ -2,7 +2,9 @@
  * net/net.h - the network stack's shared pieces: wire headers, the one
  * interface, drop counters, and the calls between the layers.
  *
- * Sending, top to bottom: socket.c -> udp.c -> ip.c -> eth.c -> the ring.
+ * Sending, top to bottom: send.c (sendmsg) -> udp.c -> ip.c -> eth.c -> the
+ * ring (drivers/e1000_ring.c); socket.c keeps the sockets, recv.c queues
+ * what arrives for them.
  * Receiving, from the e1000 interrupt: eth_input -> arp_input | ip_input
  * -> udp_input (a socket's queue) | icmp_input (echo reply).
  *
@@ -13,9 +15,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "drivers/e1000.h"
 #include "kernel/cmdline.h"
+#include "net/socket.h"	/* IPPROTO_UDP, IPPROTO_ICMP */
 
 #define ETH_HLEN	14
 #define IP_HLEN		20	/* we send no options */
@@ -28,8 +32,6 @@
 
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_ARP	0x0806
-#define IPPROTO_ICMP_	1
-#define IPPROTO_UDP_	17
 
 struct eth_hdr {
 	uint8_t dst[6];
@@ -124,12 +126,24 @@ int net_tx(const struct e1000_seg *seg, int nseg, struct tx_owner *owner);
 /* The link as the last LSC interrupt left it. */
 static inline int net_link_up(void)
 {
-	return netif.nic->link_up;
+	return e1000_link_up(netif.nic);
 }
 int net_prime(uint32_t dst);
 
 /* net/eth.c */
 void eth_build(uint8_t *frame, const uint8_t dst[6], uint16_t type);
+
+/*
+ * A frame of len bytes padded with zeros to the Ethernet minimum (the
+ * headers inside keep their own exact lengths); the length to send.
+ */
+static inline uint32_t eth_pad(uint8_t *frame, uint32_t len)
+{
+	if (len >= E1000_MIN_FRAME)
+		return len;
+	memset(frame + len, 0, E1000_MIN_FRAME - len);
+	return E1000_MIN_FRAME;
+}
 void eth_input(void *arg, const uint8_t *frame, uint32_t len);
 
 /* net/arp.c */

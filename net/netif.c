@@ -41,9 +41,11 @@ static void set_udp_offload(struct e1000 *nic)
 
 void net_init(struct e1000 *nic, const struct config *cfg)
 {
+	char ip[16];
+
 	netif.nic = nic;
 	for (int i = 0; i < 6; i++)
-		netif.mac[i] = nic->mac[i];
+		netif.mac[i] = e1000_mac(nic)[i];
 	netif.ip = cfg->ip;
 	netif.mask = ~0u << (32 - cfg->prefix);
 	netif.gw = cfg->gw;
@@ -55,9 +57,8 @@ void net_init(struct e1000 *nic, const struct config *cfg)
 		panic("net: no room for the static ARP entry");
 	if (net_link_up())
 		arp_announce();
-	printf("net: %u.%u.%u.%u up, %llu ms since reset\n", netif.ip >> 24, netif.ip >> 16 & 0xFF,
-	       netif.ip >> 8 & 0xFF, netif.ip & 0xFF,
-	       (unsigned long long)(rdtsc() / (tsc_hz / 1000)));
+	ipv4_format(netif.ip, ip);
+	printf("net: %s up, %llu ms since reset\n", ip, (unsigned long long)ms_since_reset());
 }
 
 /*

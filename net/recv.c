@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kernel/apic.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
 #include "net/sock.h"
@@ -78,11 +77,8 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 	if (!s)
 		return sock_fail(EBADF);
-	if (!msg || (!msg->msg_iov && msg->msg_iovlen))
+	if (sock_check_iov(msg) < 0)
 		return sock_fail(EFAULT);
-	for (size_t i = 0; i < msg->msg_iovlen; i++)
-		if (!msg->msg_iov[i].iov_base && msg->msg_iov[i].iov_len)
-			return sock_fail(EFAULT);
 	if (flags & ~MSG_DONTWAIT)
 		return sock_fail(EOPNOTSUPP);
 	if (!s->lport)

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kernel/apic.h"
 #include "kernel/lat.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
@@ -37,7 +36,7 @@ static ssize_t check_msg(const struct msghdr *m, int flags)
 {
 	size_t len = 0;
 
-	if (!m || (!m->msg_iov && m->msg_iovlen))
+	if (sock_check_iov(m) < 0)
 		return -EFAULT;
 	if (flags & ~MSG_DONTWAIT)
 		return -EOPNOTSUPP;
@@ -46,8 +45,6 @@ static ssize_t check_msg(const struct msghdr *m, int flags)
 	if (m->msg_iovlen > SOCK_IOV_MAX)
 		return -EMSGSIZE;
 	for (size_t i = 0; i < m->msg_iovlen; i++) {
-		if (!m->msg_iov[i].iov_base && m->msg_iov[i].iov_len)
-			return -EFAULT;
 		if (m->msg_iov[i].iov_len > UDP_MAX_PAYLOAD)
 			return -EMSGSIZE;
 		len += m->msg_iov[i].iov_len;
@@ -99,7 +96,7 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 {
 	uint64_t deadline = 0;
 
-	if (need > nic->tx_count - 1)
+	if (need > e1000_tx_capacity(nic))
 		return -EMSGSIZE;	/* more iovecs than this ring can ever take */
 	while (e1000_tx_free(nic) < need) {
 		if (flags & MSG_DONTWAIT)
@@ -121,18 +118,13 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 static uint32_t copy_payload(uint8_t *hdr, const struct msghdr *m, size_t len)
 {
 	uint8_t *p = hdr + HDRS_LEN;
-	uint32_t flen = HDRS_LEN + (uint32_t)len;
 
 	for (size_t i = 0; i < m->msg_iovlen; i++) {
 		if (m->msg_iov[i].iov_len)
 			memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
 		p += m->msg_iov[i].iov_len;
 	}
-	if (flen < E1000_MIN_FRAME) {		/* IP's length stays exact */
-		memset(hdr + flen, 0, E1000_MIN_FRAME - flen);
-		flen = E1000_MIN_FRAME;
-	}
-	return flen;
+	return eth_pad(hdr, HDRS_LEN + (uint32_t)len);
 }
 
 /* The caller's non-empty iovecs as descriptors after seg[0]; how many in all. */
@@ -166,7 +158,7 @@ static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
 	else
 		seg[0].len = copy_payload(hdr, m, d->len);
 	udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, (uint32_t)d->len);
-	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP_, UDP_HLEN + (uint32_t)d->len);
+	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP, UDP_HLEN + (uint32_t)d->len);
 	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
 	lat_stamp(LAT_AT_BUILT, 0);
 	e1000_tx_post_udp(netif.nic, seg, nseg, &s->owner);	/* cannot fail: checked */

@@ -5,10 +5,24 @@
 #ifndef SOCK_H
 #define SOCK_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "net/net.h"
 #include "net/socket.h"
+
+#define SOCK_MAX	8	/* sockets at once */
+#define SOCK_FD_BASE	3	/* 0-2 are the console */
+#define SOCK_RXQ_LEN	64	/* datagrams queued per socket */
+
+/* One descriptor is the headers; the rest may be the caller's iovecs. */
+_Static_assert(SOCK_IOV_MAX == E1000_MAX_SEGS - 1, "SOCK_IOV_MAX");
+/*
+ * Payloads up to this size are copied next to the headers instead of
+ * gathered: measured cheaper at every size that fits the slot's header
+ * buffer (docs/tuning.md, "SOCK_COPY_MAX").
+ */
+_Static_assert(SOCK_COPY_MAX == E1000_TX_HDR_SIZE - HDRS_LEN, "SOCK_COPY_MAX");
 
 struct dgram {
 	uint32_t src;
@@ -29,6 +43,20 @@ struct sock {
 	struct dgram *rxq;	/* SOCK_RXQ_LEN received datagrams */
 	volatile uint32_t rx_head, rx_tail;	/* read here, written by the IRQ */
 };
+
+/*
+ * A message the caller's memory can back: an iovec array where there are
+ * iovecs, and a buffer behind every iovec that is not empty.  0 or -EFAULT.
+ */
+static inline int sock_check_iov(const struct msghdr *m)
+{
+	if (!m || (!m->msg_iov && m->msg_iovlen))
+		return -EFAULT;
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		if (!m->msg_iov[i].iov_base && m->msg_iov[i].iov_len)
+			return -EFAULT;
+	return 0;
+}
 
 /* -1 with errno = err, as POSIX calls return. */
 int sock_fail(int err);

@@ -50,7 +50,7 @@ int socket(int domain, int type, int protocol)
 			continue;
 		if (domain != AF_INET)
 			return sock_fail(EAFNOSUPPORT);
-		if (type != SOCK_DGRAM || (protocol != 0 && protocol != IPPROTO_UDP_))
+		if (type != SOCK_DGRAM || (protocol != 0 && protocol != IPPROTO_UDP))
 			return sock_fail(EPROTONOSUPPORT);
 		memset(s, 0, sizeof(*s));
 		if (!(s->rxq = malloc(SOCK_RXQ_LEN * sizeof(struct dgram))))

@@ -33,20 +33,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "drivers/e1000.h"
-#include "net/net.h"
-
-#define SOCK_MAX	8	/* sockets at once */
-#define SOCK_FD_BASE	3	/* 0-2 are the console */
-#define SOCK_IOV_MAX	(E1000_MAX_SEGS - 1)	/* one descriptor is the headers */
 /*
- * Payloads up to this size are copied next to the headers instead of
- * gathered: measured cheaper at every size that fits the slot's header
- * buffer (docs/tuning.md: 7.08 against 7.45 us a call at 18 bytes, 7.33
- * against 7.69 us at 86, under TCG).
+ * The contract's numbers.  net/sock.h checks at compile time that they are
+ * what the stack and the driver make of them.
  */
-#define SOCK_COPY_MAX	(E1000_TX_HDR_SIZE - HDRS_LEN)	/* 86 */
-#define SOCK_RXQ_LEN	64	/* datagrams queued per socket */
+#define SOCK_IOV_MAX	15	/* iovecs a message may have: a frame's descriptors but one */
+#define SOCK_COPY_MAX	86	/* payloads copied, not gathered: the header buffer's room */
 #define SOCK_MMSG_MAX	64	/* messages one sendmmsg call takes */
 #define SOCK_WAIT_MS	1000	/* longest wait for ring space or for DD */
 #define SOCK_BUSY_POLL_US 2000	/* recv looks at the ring this long before sleeping */
@@ -54,6 +46,8 @@
 
 #define AF_INET		2
 #define SOCK_DGRAM	2
+#define IPPROTO_ICMP	1
+#define IPPROTO_UDP	17
 #define MSG_TRUNC	0x20
 #define MSG_DONTWAIT	0x40
 
@@ -113,7 +107,7 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		 struct sockaddr *from, socklen_t *fromlen);
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
 
-/* close(fd) for a socket; kernel/syscalls.c's close() lands here. */
+/* close(fd) for a socket; app/syscalls.c's close() lands here. */
 int sock_close(int fd);
 
 /*

@@ -16,7 +16,7 @@
 static uint32_t pseudo_sum(uint32_t src, uint32_t dst, uint16_t udp_len)
 {
 	return (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) +
-	       IPPROTO_UDP_ + udp_len;
+	       IPPROTO_UDP + udp_len;
 }
 
 /*

@@ -332,8 +332,27 @@ class Bench:
             if r:
                 key = f"{g}/{kind}/{arg}/{'on' if mit else 'off'}"
                 self.results[key] = median_run(kind, r)
+
+    META = ("smoke", "reps", "n_lat", "n_pps", "n_rtt", "accel", "kvm_note", "dpdk_why",
+            "cpu", "memory", "commands", "made", "elapsed")
+
+    def save(self, elapsed):
+        """DIR/results.json: the figures, and what the report needs beside them."""
+        self.made, self.elapsed = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), elapsed
         with open(os.path.join(self.out, "results.json"), "w") as f:
-            json.dump(self.results, f, indent=1)
+            json.dump(dict(self.results, _meta={k: getattr(self, k) for k in self.META}),
+                      f, indent=1)
+
+    @classmethod
+    def load(cls, out):
+        """A finished bench from DIR/results.json, to write its report again."""
+        with open(os.path.join(out, "results.json")) as f:
+            results = json.load(f)
+        bench = cls.__new__(cls)
+        for k, v in results.pop("_meta").items():
+            setattr(bench, k, v)
+        bench.out, bench.results = out, results
+        return bench
 
 
 def build_dpdk():
@@ -408,15 +427,21 @@ def main():
     ap.add_argument("--out", default=os.path.join(BUILD, "bench"))
     ap.add_argument("--publish", metavar="DOCS",
                     help="also copy the report to DOCS/performance.md, plots to DOCS/perf/")
+    ap.add_argument("--report-only", action="store_true",
+                    help="write the report of the run in --out again, running nothing")
     a = ap.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("bench: needs root (network namespaces and taps)")
-    os.makedirs(a.out, exist_ok=True)
-    bench = Bench(a.out, a.smoke)
-    t0 = time.time()
-    bench.run()
     from report import write_report   # noqa: E402 (tests/bench/report.py)
-    write_report(bench, time.time() - t0)
+    if a.report_only:
+        bench = Bench.load(a.out)
+    else:
+        if os.geteuid() != 0:
+            sys.exit("bench: needs root (network namespaces and taps)")
+        os.makedirs(a.out, exist_ok=True)
+        bench = Bench(a.out, a.smoke)
+        t0 = time.time()
+        bench.run()
+        bench.save(time.time() - t0)
+    write_report(bench)
     print(f"bench: report in {os.path.join(a.out, 'report.md')}", file=sys.stderr)
     if a.publish:
         publish(a.out, a.publish)

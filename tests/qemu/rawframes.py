@@ -1,6 +1,7 @@
-"""The raw self-test frames of net/rawtest.c, rebuilt independently, and a
-command-line injector: rawframes.py IFACE DST_MAC COUNT sends COUNT frames
-of that format to DST_MAC on IFACE (run inside the test's namespace)."""
+"""The raw self-test frames of drivers/e1000_rawtest.c, rebuilt
+independently, and a command-line injector: rawframes.py IFACE DST_MAC COUNT
+sends COUNT frames of that format to DST_MAC on IFACE (run inside the
+test's namespace)."""
 import random
 import sys
 

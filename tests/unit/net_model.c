@@ -1,12 +1,11 @@
 /*
  * tests/unit/net_model.c - the world test_net.c runs the network stack in.
  *
- * The NIC is a model, as in test_e1000_ring.c: nic->regs is a zeroed array,
- * rings and buffers are host memory, descriptor addresses host pointers.
- * model_tx() plays the NIC's transmit side (TDH..TDT, gather, DD) and keeps
- * every frame it "sent"; it may answer ARP requests for one address, as a
- * neighbour would.  Received frames go straight to eth_input, as the
- * driver's interrupt handler would hand them.
+ * The NIC is the model of tests/unit/nic_model.c, the one
+ * test_e1000_ring.c uses: it keeps every frame it "sent", checksum offload
+ * included.  A neighbour may answer ARP requests for one address.  Received
+ * frames go straight to eth_input, as the driver's interrupt handler would
+ * hand them.
  *
  * Time is fake (clock_ns).  The kernel-only headers the net code includes
  * are shims (tests/unit/shim/kernel/): interrupt control is a no-op, and
@@ -25,13 +24,11 @@
 
 #include <cmocka.h>
 
-#include "kernel/apic.h"		/* the shims: tests/unit/shim/kernel/ */
-#include "kernel/time.h"
+#include "kernel/time.h"		/* the shim: tests/unit/shim/kernel/ */
 #include "net/byteorder.h"
 #include "kernel/kernel.h"
 #include "tests/unit/net_model.h"
 
-#define BAR0_SIZE	0x20000
 #define RXRING		8
 
 const uint8_t our_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -41,11 +38,9 @@ const uint8_t zero_mac[6];
 
 /* ---- The model NIC and the fake clock ----------------------------------- */
 
-static uint32_t bar0[BAR0_SIZE / 4];
 struct e1000 the_nic;
 uint64_t clock_ns;
-
-struct model model;
+struct world world;
 
 /* A 28-byte Ethernet/IPv4 ARP packet. */
 void arp_make(uint8_t *p, uint16_t op, const uint8_t sha[6], uint32_t spa,
@@ -63,100 +58,37 @@ void arp_make(uint8_t *p, uint16_t op, const uint8_t sha[6], uint32_t spa,
 }
 
 /* The neighbour at answer_ip hears a request for it and replies. */
-static void model_answer_arp(const struct sent_frame *f)
+static void answer_arp(const struct sent_frame *f)
 {
 	const uint8_t *a = f->data + ETH_HLEN;
 	uint8_t reply[ETH_HLEN + ARP_LEN];
 
-	if (!model.answer_ip || get_be16(f->data + 12) != ETHERTYPE_ARP ||
-	    get_be16(a + 6) != 1 || get_be32(a + 24) != model.answer_ip)
+	if (!world.answer_ip || get_be16(f->data + 12) != ETHERTYPE_ARP ||
+	    get_be16(a + 6) != 1 || get_be32(a + 24) != world.answer_ip)
 		return;
 	memcpy(reply, our_mac, 6);
-	memcpy(reply + 6, model.answer_mac, 6);
+	memcpy(reply + 6, world.answer_mac, 6);
 	put_be16(reply + 12, ETHERTYPE_ARP);
-	arp_make(reply + ETH_HLEN, 2, model.answer_mac, model.answer_ip, our_mac, OUR_IP);
+	arp_make(reply + ETH_HLEN, 2, world.answer_mac, world.answer_ip, our_mac, OUR_IP);
 	eth_input(NULL, reply, sizeof(reply));
 }
 
 /*
- * Checksum offload as QEMU's e1000 does it (putsum): the ones' complement
- * sum from the context's TUCSS to the end of the frame, the field's seed
- * included, complemented; a computed 0 is sent as 0xFFFF.
+ * What the TX interrupt would do: the NIC sends (unless paused), the
+ * neighbour answers what was for it, the driver reclaims.
  */
-static void model_udp_csum(struct sent_frame *f)
-{
-	uint32_t sum = 0;
-
-	for (uint32_t i = model.tucss; i < f->len; i += 2)
-		sum += (uint32_t)(f->data[i] << 8 | (i + 1 < f->len ? f->data[i + 1] : 0));
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	sum = ~sum & 0xFFFF;
-	put_be16(f->data + model.tucso, (uint16_t)(sum ? sum : 0xFFFF));
-}
-
-/* A context descriptor (3.3.6): remember where checksums go. */
-static int model_context(struct e1000_tx_desc *d)
-{
-	const uint8_t *b = (const uint8_t *)d;
-
-	if (!(d->cmd & E1000_TXD_CMD_DEXT) || (d->cso & 0xF0) != 0)
-		return 0;
-	model.tucss = b[4];
-	model.tucso = b[5];
-	if (d->cmd & E1000_TXD_CMD_RS)
-		d->status |= E1000_TXD_STAT_DD;
-	return 1;
-}
-
-/* The NIC's transmit side: every whole frame in [TDH, TDT), DD where RS. */
-static void model_tx(struct e1000 *nic)
-{
-	struct e1000_tx_desc *ring = (void *)(uintptr_t)((uint64_t)e1000_read(nic, E1000_TDBAH)
-							  << 32 | e1000_read(nic, E1000_TDBAL));
-	uint32_t count = e1000_read(nic, E1000_TDLEN) / sizeof(*ring);
-	uint32_t head = e1000_read(nic, E1000_TDH), tail = e1000_read(nic, E1000_TDT);
-
-	while (!model.paused && head != tail) {
-		struct sent_frame *f;
-		int eop;
-
-		int txsm = ring[head].css & E1000_TXD_POPTS_TXSM;
-
-		if (model_context(&ring[head])) {
-			head = (head + 1) % count;
-			continue;
-		}
-		assert_true(model.nsent < MAX_SENT);
-		f = &model.sent[model.nsent++];
-		f->len = f->ndesc = 0;
-		do {
-			struct e1000_tx_desc *d = &ring[head];
-
-			assert_true(head != tail && f->len + d->length <= E1000_MAX_FRAME);
-			memcpy(f->data + f->len, (void *)(uintptr_t)d->addr, d->length);
-			f->len += d->length;
-			f->ndesc++;
-			eop = d->cmd & E1000_TXD_CMD_EOP;
-			if (d->cmd & E1000_TXD_CMD_RS)
-				d->status |= E1000_TXD_STAT_DD;
-			head = (head + 1) % count;
-		} while (!eop);
-		if (txsm)
-			model_udp_csum(f);
-		e1000_write(nic, E1000_TDH, head);
-		model_answer_arp(f);
-	}
-}
-
-/* What the TX interrupt would do: the NIC sends, the driver reclaims. */
 void nic_run(void)
 {
-	model_tx(&the_nic);
+	uint32_t first = model.nsent;
+
+	if (!world.paused)
+		nic_model_tx(&the_nic, UINT32_MAX);
+	for (uint32_t i = first; i < model.nsent; i++)
+		answer_arp(&model.sent[i]);
 	e1000_tx_reclaim(&the_nic);
 }
 
-/* The shims' functions (kernel/time.h, kernel/apic.h), on the fake clock. */
+/* The shim's functions (kernel/time.h), on the fake clock. */
 uint64_t now_ns(void)
 {
 	return clock_ns;
@@ -175,6 +107,11 @@ void panic(const char *msg)
 uint64_t tsc_to_ns(uint64_t ticks)
 {
 	return ticks;
+}
+
+uint64_t ms_since_reset(void)
+{
+	return clock_ns / 1000000;
 }
 
 void delay_us(uint64_t us)
@@ -209,7 +146,7 @@ uint16_t ref_udp_csum(uint32_t src, uint32_t dst, const uint8_t *udp, uint32_t u
 
 	put_be32(buf, src);
 	put_be32(buf + 4, dst);
-	put_be16(buf + 8, IPPROTO_UDP_);
+	put_be16(buf + 8, IPPROTO_UDP);
 	put_be16(buf + 10, (uint16_t)ulen);
 	memcpy(buf + 12, udp, ulen);
 	return ref_csum(buf, 12 + ulen);
@@ -239,7 +176,7 @@ static uint32_t ref_udp_frame(uint8_t *f, const struct udp_spec *s)
 	put_be16(ip + 4, s->id);
 	put_be16(ip + 6, 0x4000);		/* DF */
 	ip[8] = 64;
-	ip[9] = IPPROTO_UDP_;
+	ip[9] = IPPROTO_UDP;
 	put_be32(ip + 12, s->src);
 	put_be32(ip + 16, s->dst);
 	put_be16(ip + 10, ref_csum(ip, IP_HLEN));
@@ -352,12 +289,10 @@ static int nic_setup(uint32_t txring)
 	struct e1000 *nic = &the_nic;
 
 	assert_int_equal(cmdline_parse("", &cfg, err, sizeof(err)), 0);
-	memset(bar0, 0, sizeof(bar0));
-	memset(&model, 0, sizeof(model));
+	memset(&world, 0, sizeof(world));
 	memset(nic, 0, sizeof(*nic));
+	nic_model_attach(nic);
 	clock_ns = 1000000000;
-	nic->regs = bar0;
-	bar0[E1000_STATUS / 4] = E1000_STATUS_LU;	/* the link is up */
 	nic->link_up = 1;
 	memcpy(nic->mac, our_mac, 6);
 	assert_int_equal(e1000_ring_alloc(nic, txring, RXRING), 0);
@@ -389,7 +324,7 @@ int setup_ring8(void **state)
 int teardown(void **state)
 {
 	(void)state;
-	model.paused = 0;
+	world.paused = 0;
 	for (int fd = SOCK_FD_BASE; fd < SOCK_FD_BASE + SOCK_MAX; fd++)
 		sock_close(fd);		/* EBADF for the ones not open */
 	nic_run();			/* frees the ICMP reply buffers */

@@ -1,7 +1,8 @@
 /*
  * tests/unit/net_model.h - what test_net.c runs the network stack against:
- * a model NIC, a fake clock, a reference frame builder, and the set-up
- * that brings the stack up on them (tests/unit/net_model.c).
+ * the model NIC (tests/unit/nic_model.h) with a neighbour that may answer
+ * ARP, a fake clock, a reference frame builder, and the set-up that brings
+ * the stack up on them (tests/unit/net_model.c).
  */
 #ifndef NET_MODEL_H
 #define NET_MODEL_H
@@ -12,10 +13,10 @@
 #include "drivers/e1000.h"
 #include "kernel/cmdline.h"
 #include "net/net.h"
-#include "net/socket.h"
+#include "net/sock.h"	/* the stack's own limits: SOCK_MAX, SOCK_RXQ_LEN */
+#include "tests/unit/nic_model.h"
 
 #define TXRING		64	/* the model NIC's TX ring, unless setup_ring8 */
-#define MAX_SENT	256	/* frames the model keeps per test */
 #define IP(a, b, c, d)	((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 #define PEER_IP		IP(192, 0, 2, 1)	/* the default dst */
 #define OUR_IP		IP(192, 0, 2, 2)	/* the default ip */
@@ -23,20 +24,14 @@
 
 extern const uint8_t our_mac[6], peer_mac[6], bcast[6], zero_mac[6];
 
-/* The model NIC: what it sent, and how it behaves. */
-struct model {
-	struct sent_frame {
-		uint32_t len, ndesc;
-		uint8_t data[E1000_MAX_FRAME];
-	} sent[MAX_SENT];
-	uint32_t nsent;
-	int paused;		/* sends nothing: lets the ring fill */
+/* The world around the model NIC (tests/unit/nic_model.h: what it sent). */
+struct world {
+	int paused;		/* the NIC sends nothing: lets the ring fill */
 	uint32_t answer_ip;	/* a neighbour answers ARP for it (0: none) */
 	uint8_t answer_mac[6];
-	uint8_t tucss, tucso;	/* the last context descriptor's checksum place */
 };
 
-extern struct model model;
+extern struct world world;
 extern struct e1000 the_nic;
 extern uint64_t clock_ns;		/* the fake clock now_ns() reads */
 extern struct config cfg;		/* cmdline_parse("") */

@@ -1,16 +1,8 @@
 /*
  * tests/unit/test_e1000_ring.c - host unit tests (cmocka) for the e1000's
- * descriptor rings, drivers/e1000_ring.c, run against a model of the NIC.
- *
- * The model: nic->regs points at a zeroed array the size of BAR0, so the
- * driver's TDT/RDT stores land in plain memory.  Descriptor and buffer
- * addresses are host pointers (the kernel is identity-mapped, so the
- * driver's dma_addr is the pointer value), and the model "DMAs" through
- * them.  nic_model_tx() plays the transmit side (TDH..TDT, gather, DD where
- * RS asks for it, manual 3.3/3.4); nic_model_rx() plays the receive side
- * (one frame into the buffer at RDH, refused when RDH == RDT, 3.2).  The
- * model finds the rings through TDBAL/TDBAH/TDLEN and RDBAL/RDBAH/RDLEN,
- * as the NIC does, so it also checks what e1000_ring_program wrote.
+ * descriptor rings, drivers/e1000_ring.c, run against the model NIC of
+ * tests/unit/nic_model.c (the one test_net.c runs the stack against):
+ * nic_model_tx() plays the transmit side, nic_model_rx() the receive side.
  *
  * Frames are numbered; frame i's byte at offset k is pattern(i, k), and its
  * cookie is cookie(i), so every check is "this frame, these bytes, once".
@@ -26,27 +18,15 @@
 #include <cmocka.h>
 
 #include "drivers/e1000.h"
+#include "tests/unit/nic_model.h"
 
-#define BAR0_SIZE	0x20000
-#define MAX_FRAMES	4096	/* frames the model and the recorders keep */
+#define MAX_FRAMES	NIC_MODEL_MAX_SENT	/* frames the recorders keep */
 #define SEG_GAP		16	/* poison bytes between a frame's segments */
 #define POISON		0xEE
 
 /* ---- The test's NIC: one at a time, freed by the teardown ---------------- */
 
-static uint32_t bar0[BAR0_SIZE / 4];
 static struct e1000 the_nic;
-
-/* What the model NIC has sent, in order. */
-static struct {
-	struct sent_frame {
-		uint32_t len;
-		uint32_t ndesc;		/* descriptors it took */
-		uint8_t data[E1000_MAX_FRAME];
-	} sent[MAX_FRAMES];
-	uint32_t nsent;
-	uint32_t rx_overruns;		/* frames refused: no buffer (RDH == RDT) */
-} model;
 
 /* What the driver reported: tx_done cookies and rx_handler frames, in order. */
 static struct {
@@ -74,114 +54,14 @@ static void *cookie(uint32_t id)
 	return (void *)(uintptr_t)(0x1000u + id);
 }
 
-/* ---- The model NIC: transmit -------------------------------------------- */
-
-static void *dma_ptr(uint64_t addr)
+/* Frame id (len bytes of pattern(id)) arrives at the model NIC. */
+static int rx_frame(struct e1000 *nic, uint32_t id, uint32_t len, enum nic_rx_fault fault)
 {
-	return (void *)(uintptr_t)addr;
-}
+	static uint8_t f[E1000_RX_BUF_SIZE];
 
-static struct e1000_tx_desc *model_tx_ring(const struct e1000 *nic, uint32_t *count)
-{
-	uint64_t base = (uint64_t)e1000_read(nic, E1000_TDBAH) << 32 |
-			e1000_read(nic, E1000_TDBAL);
-
-	*count = e1000_read(nic, E1000_TDLEN) / sizeof(struct e1000_tx_desc);
-	return dma_ptr(base);
-}
-
-/* Does a whole frame (up to a descriptor with EOP) lie in [head, TDT)? */
-static int model_tx_frame_ready(const struct e1000 *nic, uint32_t head)
-{
-	uint32_t count, tail = e1000_read(nic, E1000_TDT);
-	const struct e1000_tx_desc *ring = model_tx_ring(nic, &count);
-
-	for (uint32_t i = head; i != tail; i = (i + 1) % count)
-		if (ring[i].cmd & E1000_TXD_CMD_EOP)
-			return 1;
-	return 0;
-}
-
-/* Send the frame at head: gather its bytes, write back DD where RS is set. */
-static uint32_t model_tx_one(struct e1000 *nic, uint32_t head)
-{
-	uint32_t count;
-	struct e1000_tx_desc *ring = model_tx_ring(nic, &count);
-	struct sent_frame *f;
-	int eop;
-
-	assert_true(model.nsent < MAX_FRAMES);
-	f = &model.sent[model.nsent++];
-	f->len = f->ndesc = 0;
-	do {
-		struct e1000_tx_desc *d = &ring[head];
-
-		if (f->len + d->length > E1000_MAX_FRAME)
-			fail_msg("model: frame %u longer than %u bytes", model.nsent - 1,
-				 E1000_MAX_FRAME);
-		memcpy(f->data + f->len, dma_ptr(d->addr), d->length);
-		f->len += d->length;
-		f->ndesc++;
-		eop = d->cmd & E1000_TXD_CMD_EOP;
-		if (d->cmd & E1000_TXD_CMD_RS)
-			d->status |= E1000_TXD_STAT_DD;
-		head = (head + 1) % count;
-	} while (!eop);
-	return head;
-}
-
-/*
- * The NIC's transmit side: send up to max_frames whole frames from TDH
- * toward TDT, advancing TDH (wrapping at TDLEN/16).  Returns frames sent.
- */
-static uint32_t nic_model_tx(struct e1000 *nic, uint32_t max_frames)
-{
-	uint32_t head = e1000_read(nic, E1000_TDH), n = 0;
-
-	while (n < max_frames && model_tx_frame_ready(nic, head)) {
-		head = model_tx_one(nic, head);
-		n++;
-	}
-	e1000_write(nic, E1000_TDH, head);
-	return n;
-}
-
-/* ---- The model NIC: receive --------------------------------------------- */
-
-enum rx_fault {
-	RX_GOOD,
-	RX_CRC_ERROR,	/* errors = CE */
-	RX_NO_EOP,	/* status DD without EOP */
-};
-
-/*
- * The NIC's receive side: one frame arrives.  If the NIC owns a buffer
- * (RDH != RDT) the frame goes into the buffer of the descriptor at RDH,
- * length, errors and status are written back, and RDH advances.  Else the
- * frame is refused and counted, as the hardware counts RNBC.
- * Returns 0, or -1 for a refused frame.
- */
-static int nic_model_rx(struct e1000 *nic, uint32_t id, uint32_t len, enum rx_fault fault)
-{
-	uint64_t base = (uint64_t)e1000_read(nic, E1000_RDBAH) << 32 |
-			e1000_read(nic, E1000_RDBAL);
-	uint32_t count = e1000_read(nic, E1000_RDLEN) / sizeof(struct e1000_rx_desc);
-	uint32_t head = e1000_read(nic, E1000_RDH);
-	struct e1000_rx_desc *d = (struct e1000_rx_desc *)dma_ptr(base) + head;
-	uint8_t *buf = dma_ptr(d->addr);
-
-	if (head == e1000_read(nic, E1000_RDT)) {
-		model.rx_overruns++;
-		return -1;
-	}
-	assert_true(len <= E1000_RX_BUF_SIZE);
 	for (uint32_t k = 0; k < len; k++)
-		buf[k] = pattern(id, k);
-	d->length = (uint16_t)len;
-	d->errors = fault == RX_CRC_ERROR ? 0x01 : 0;
-	d->status = E1000_RXD_STAT_DD | (fault == RX_NO_EOP ? 0 : E1000_RXD_STAT_EOP);
-	e1000_write(nic, E1000_RDH, (head + 1) % count);
-	return 0;
+		f[k] = pattern(id, k);
+	return nic_model_rx(nic, f, len, fault);
 }
 
 /* ---- The driver's callbacks, recorded ----------------------------------- */
@@ -227,11 +107,8 @@ static struct e1000 *nic_new(uint32_t txring, uint32_t rxring)
 	struct e1000 *nic = &the_nic;
 
 	nic_free();
-	memset(bar0, 0, sizeof(bar0));
-	model.nsent = model.rx_overruns = 0;
+	nic_model_attach(nic);
 	done.n = got.n = 0;
-	nic->regs = bar0;
-	bar0[E1000_STATUS / 4] = E1000_STATUS_LU;	/* the link is up */
 	assert_int_equal(e1000_ring_alloc(nic, txring, rxring), 0);
 	e1000_ring_program(nic);
 	nic->tx_done = record_tx_done;
@@ -433,7 +310,7 @@ static void test_tx_offline(void **state)
 	make_segs(0, 60, 1, &seg);
 	assert_int_equal(e1000_tx_post(nic, &seg, 1, cookie(0)), 0);
 	e1000_tx_kick(nic);
-	bar0[E1000_STATUS / 4] = 0;			/* the link goes down */
+	e1000_write(nic, E1000_STATUS, 0);		/* the link goes down */
 	make_segs(1, 60, 1, &seg);
 	assert_int_equal(e1000_tx_post(nic, &seg, 1, cookie(1)), 0);
 	e1000_tx_kick(nic);
@@ -696,7 +573,7 @@ static void test_rx_delivers_in_order(void **state)
 	assert_int_equal(e1000_rx_poll(nic), 0);
 	assert_int_equal(e1000_read(nic, E1000_RDT), 7);	/* no work, no write */
 	for (uint32_t i = 0; i < 3; i++)
-		assert_int_equal(nic_model_rx(nic, i, len[i], RX_GOOD), 0);
+		assert_int_equal(rx_frame(nic, i, len[i], RX_GOOD), 0);
 	assert_int_equal(e1000_rx_poll(nic), 3);
 	assert_int_equal(got.n, 3);
 	for (uint32_t i = 0; i < 3; i++)
@@ -716,7 +593,7 @@ static void test_rx_recycles_buffers(void **state)
 	(void)state;
 	for (uint32_t burst = 1; id < 100; burst = burst % 7 + 1) {
 		for (uint32_t i = 0; i < burst && id < 100; i++, id++)
-			assert_int_equal(nic_model_rx(nic, id, 60 + id * 13 % 1400, RX_GOOD), 0);
+			assert_int_equal(rx_frame(nic, id, 60 + id * 13 % 1400, RX_GOOD), 0);
 		e1000_rx_poll(nic);
 		assert_int_equal(got.n, id);
 		assert_int_equal(e1000_read(nic, E1000_RDT), (id - 1) % 8);
@@ -732,12 +609,12 @@ static void test_rx_errors_dropped(void **state)
 	struct e1000 *nic = nic_new(8, 8);
 
 	(void)state;
-	assert_int_equal(nic_model_rx(nic, 0, 100, RX_GOOD), 0);
-	assert_int_equal(nic_model_rx(nic, 1, 100, RX_CRC_ERROR), 0);
-	assert_int_equal(nic_model_rx(nic, 2, 100, RX_NO_EOP), 0);
+	assert_int_equal(rx_frame(nic, 0, 100, RX_GOOD), 0);
+	assert_int_equal(rx_frame(nic, 1, 100, RX_CRC_ERROR), 0);
+	assert_int_equal(rx_frame(nic, 2, 100, RX_NO_EOP), 0);
 	/* With EOP, but the end of the frame buffer 2 began: dropped too. */
-	assert_int_equal(nic_model_rx(nic, 3, 100, RX_GOOD), 0);
-	assert_int_equal(nic_model_rx(nic, 4, 100, RX_GOOD), 0);
+	assert_int_equal(rx_frame(nic, 3, 100, RX_GOOD), 0);
+	assert_int_equal(rx_frame(nic, 4, 100, RX_GOOD), 0);
 	assert_int_equal(e1000_rx_poll(nic), 5);
 	assert_int_equal(got.n, 2);
 	assert_got(0, 0, 100);
@@ -756,7 +633,7 @@ static void test_rx_ring_full(void **state)
 	(void)state;
 	for (uint32_t round = 0, id = 0; round < 3; round++) {
 		for (uint32_t i = 0; i < 10; i++, id++)
-			if (nic_model_rx(nic, id, 64 + id, RX_GOOD) == 0)
+			if (rx_frame(nic, id, 64 + id, RX_GOOD) == 0)
 				accepted[nacc++] = id;
 		assert_int_equal(nacc, 7 * (round + 1));	/* count - 1 buffers */
 		assert_int_equal(e1000_rx_poll(nic), 7);

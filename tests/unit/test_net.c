@@ -1,8 +1,7 @@
 /*
  * tests/unit/test_net.c - host unit tests (cmocka) for the network stack:
- * the files of net/ but app.c and rawtest.c, and the ring code they post
- * to (drivers/e1000_ring.c), against the model NIC and fake clock of
- * net_model.c.  Every test starts from setup(): the stack up with the
+ * the files of net/, and the ring code they post to (drivers/e1000_ring.c),
+ * against the model NIC and fake clock of net_model.c.  Every test starts from setup(): the stack up with the
  * default command line (192.0.2.2/24, no gateway), an empty ARP cache,
  * no drops, the gratuitous ARP already sent.
  *
@@ -214,7 +213,7 @@ static void test_full_ring(void **state)
 	m.msg_name = &to;
 	m.msg_namelen = sizeof(to);
 	learn(PEER_IP, peer_mac);
-	model.paused = 1;
+	world.paused = 1;
 	for (int i = 0; i < TXRING - 1; i++)
 		assert_int_equal(sendmsg(fd, &m, MSG_DONTWAIT), 18);
 	assert_int_equal(e1000_tx_free(&the_nic), 0);
@@ -222,7 +221,7 @@ static void test_full_ring(void **state)
 	t0 = clock_ns;
 	expect_fail(fd, &m, 0, ENOBUFS);
 	assert_true(clock_ns - t0 >= SOCK_WAIT_MS * 1000000ULL);
-	model.paused = 0;
+	world.paused = 0;
 	assert_int_equal(sendmsg(fd, &m, 0), 18);	/* waits while the NIC drains */
 	nic_run();
 	assert_int_equal(model.nsent, TXRING);
@@ -239,7 +238,7 @@ static void test_zerocopy_stall(void **state)
 
 	(void)state;
 	learn(PEER_IP, peer_mac);
-	model.paused = 1;
+	world.paused = 1;
 	errno = 0;
 	assert_int_equal(send_to(fd, payload, 200, 0, PEER_IP, 9000), -1);
 	assert_int_equal(errno, ETIMEDOUT);
@@ -386,8 +385,8 @@ static void test_arp_answered(void **state)
 	assert_int_equal(model.nsent, 1);
 	assert_arp(0, 1, bcast, zero_mac, ip);
 
-	model.answer_ip = ip;	/* now someone answers */
-	memcpy(model.answer_mac, mac5, 6);
+	world.answer_ip = ip;	/* now someone answers */
+	memcpy(world.answer_mac, mac5, 6);
 	assert_int_equal(send_to(fd, payload, 20, 0, ip, 9000), 20);
 	nic_run();
 	assert_int_equal(model.nsent, 3);
@@ -592,7 +591,7 @@ static uint32_t echo_frame(uint8_t *f, uint8_t type)
 		     ref_in(f, 0, 0, payload, n);
 	uint8_t *ip = f + ETH_HLEN, *icmp = ip + IP_HLEN;
 
-	ip[9] = IPPROTO_ICMP_;		/* the UDP frame made ICMP */
+	ip[9] = IPPROTO_ICMP;		/* the UDP frame made ICMP */
 	put_be16(ip + 10, 0);
 	put_be16(ip + 10, ref_csum(ip, IP_HLEN));
 	icmp[0] = type;

@@ -1,20 +1,21 @@
 /*
- * net/app.c - the program this kernel runs: a UDP sender, an echo server,
+ * app/app.c - the program this kernel runs: a UDP sender, an echo server,
  * or a quiet host that answers ARP and ping (docs/interface.md, "mode").
- * It uses nothing but the socket calls.
+ * It sends and receives with the socket calls only; what it measures
+ * around them (the send call's time, the trace of one send) uses the
+ * instruments of kernel/ and two counters the driver exposes for that.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/apic.h"
 #include "kernel/ftrace.h"
 #include "kernel/lat.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
-#include "net/app.h"
-#include "net/bare.h"
+#include "app/app.h"
+#include "app/bare.h"
 #include "net/net.h"
 #include "net/socket.h"
 

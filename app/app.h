@@ -1,5 +1,6 @@
 /*
- * net/app.h - the application: mode=send, echo and idle (docs/interface.md).
+ * app/app.h - the program this kernel runs: mode=send, echo and idle
+ * (docs/interface.md), and the floors' modes blast and reflect (app/bare.h).
  */
 #ifndef APP_H
 #define APP_H

@@ -1,5 +1,5 @@
 /*
- * net/rawtest.h - mode=raw: the e1000 driver's self-test, below IP.
+ * drivers/e1000_rawtest.h - mode=raw: the e1000 driver's self-test, below IP.
  */
 #ifndef RAWTEST_H
 #define RAWTEST_H

@@ -1,23 +1,22 @@
 /*
- * net/rawtest.c - mode=raw: exercise the driver with raw Ethernet frames,
- * so a host can check every byte the NIC sent and count what it received,
- * with no IP, ARP or UDP in between.
+ * drivers/e1000_rawtest.c - mode=raw: exercise the driver with raw
+ * Ethernet frames, so a host can check every byte the NIC sent and count
+ * what it received, with no IP, ARP or UDP in between.
  *
  * Frame k: destination ff:ff:ff:ff:ff:ff, source our MAC, ethertype 0x88B5,
  * then 4 bytes of k (big-endian), then byte i of the frame is (k + i) & 0xff.
  * Lengths run from 60 to 1514 bytes; frame k goes out in 1 + k % 16 pieces
- * (zero-copy gather from one buffer; fewer where the ring is smaller).  tests/qemu/test_e1000.py rebuilds
- * each frame the same way and compares.
+ * (zero-copy gather from one buffer; fewer where the ring is smaller).
+ * tests/qemu/test_e1000.py rebuilds each frame the same way and compares.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/apic.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
-#include "net/rawtest.h"
+#include "drivers/e1000_rawtest.h"
 
 #define TX_DRAIN_MS	5000
 

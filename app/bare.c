@@ -1,5 +1,5 @@
 /*
- * net/bare.c - the bare paths that give the send path's figures their
+ * app/bare.c - the bare paths that give the send path's figures their
  * floors (bare.h): the same frames, the same descriptors and the same tail
  * write as sendmsg, with nothing of the stack or the sockets around them.
  * Headers come from the stack's own builders (udp_build, ip_build,
@@ -9,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/apic.h"
 #include "kernel/lat.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
-#include "net/app.h"
-#include "net/bare.h"
+#include "app/app.h"
+#include "app/bare.h"
 #include "net/byteorder.h"
 #include "net/net.h"
 #include "net/socket.h"
@@ -79,10 +78,10 @@ static void post_datagram(uint8_t *hdr, const uint8_t mac[6], uint32_t dst, uint
 	int nseg = 2;
 
 	udp_build(hdr + ETH_HLEN + IP_HLEN, dst, sport, dport, size);
-	ip_build(hdr + ETH_HLEN, dst, IPPROTO_UDP_, UDP_HLEN + size);
+	ip_build(hdr + ETH_HLEN, dst, IPPROTO_UDP, UDP_HLEN + size);
 	eth_build(hdr, mac, ETHERTYPE_IPV4);
 	if (size <= SOCK_COPY_MAX) {
-		seg[0].len = HDRS_LEN + size < E1000_MIN_FRAME ? E1000_MIN_FRAME : HDRS_LEN + size;
+		seg[0].len = eth_pad(hdr, HDRS_LEN + size);
 		nseg = 1;
 	}
 	e1000_tx_post_udp(netif.nic, seg, nseg, &c->owner);
@@ -93,8 +92,6 @@ static const uint8_t *fill(uint8_t *hdr, uint8_t *buf, uint64_t seq, uint32_t si
 {
 	uint8_t *p = size <= SOCK_COPY_MAX ? hdr + HDRS_LEN : buf;
 
-	if (size <= SOCK_COPY_MAX)
-		memset(hdr + HDRS_LEN, 0, E1000_MIN_FRAME - HDRS_LEN);
 	app_fill_payload(p, seq, size);
 	return p;
 }
@@ -216,7 +213,7 @@ static void reflect(void *arg, const uint8_t *frame, uint32_t len)
 
 	(void)arg;
 	if (len < HDRS_LEN || get_be16(e->type) != ETHERTYPE_IPV4 || ip->vhl != 0x45 ||
-	    ip->proto != IPPROTO_UDP_ || get_be32(ip->dst) != netif.ip) {
+	    ip->proto != IPPROTO_UDP || get_be32(ip->dst) != netif.ip) {
 		refl.ignored++;
 		return;
 	}
@@ -241,9 +238,10 @@ static void reflect(void *arg, const uint8_t *frame, uint32_t len)
 enum exit_code bare_reflect(const struct config *cfg)
 {
 	uint64_t irq;
+	char ip[16];
 
-	printf("reflect: sending back UDP for %u.%u.%u.%u, %u datagrams (0 = forever)\n",
-	       netif.ip >> 24, netif.ip >> 16 & 0xFF, netif.ip >> 8 & 0xFF, netif.ip & 0xFF,
+	ipv4_format(netif.ip, ip);
+	printf("reflect: sending back UDP for %s, %u datagrams (0 = forever)\n", ip,
 	       (unsigned)cfg->count);
 	e1000_set_rx_handler(netif.nic, reflect, NULL);
 	irq = irq_save();

@@ -1,5 +1,5 @@
 /*
- * net/bare.h - the bare paths: what QEMU's e1000 allows with no stack and
+ * app/bare.h - the bare paths: what QEMU's e1000 allows with no stack and
  * no sockets in the way.  Each gives one of the send path's figures its
  * floor (README, "Floors"):
  *

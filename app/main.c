@@ -1,5 +1,7 @@
 /*
- * kernel/main.c - the boot order, at a glance.
+ * app/main.c - the boot order, at a glance: boot/boot.S jumps here, and
+ * this is the one file that calls into every layer, from the console up to
+ * the program, which is why it sits on top.
  */
 #include <stdio.h>
 
@@ -16,9 +18,9 @@
 #include "kernel/time.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
-#include "net/app.h"
+#include "app/app.h"
 #include "net/net.h"
-#include "net/rawtest.h"
+#include "drivers/e1000_rawtest.h"
 
 static struct config cfg;
 

@@ -1,8 +1,9 @@
 /*
- * kernel/syscalls.c - the stubs newlib calls for the operating system
- * (newlib/libc/include/reent.h lists them).  One program, one address
- * space: "files" are the console, the heap is a bounded region after the
- * kernel image, and exit is the isa-debug-exit port.
+ * app/syscalls.c - the C library's glue: the stubs newlib calls for the
+ * operating system (newlib/libc/include/reent.h lists them).  One program,
+ * one address space: "files" are the console and the sockets, the heap is
+ * a bounded region after the kernel image, and exit is kernel_exit.  It
+ * sits on top of everything (close reaches the sockets), with the program.
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -11,10 +12,7 @@
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/mem.h"
-#include "kernel/x86.h"
 #include "net/socket.h"
-
-#define DEBUG_EXIT_PORT	0xF4	/* QEMU -device isa-debug-exit,iobase=0xf4 */
 
 #undef errno
 extern int errno;
@@ -127,23 +125,3 @@ int isatty(int) __attribute__((alias("_isatty")));
 off_t lseek(int, off_t, int) __attribute__((alias("_lseek")));
 int kill(int, int) __attribute__((alias("_kill")));
 int getpid(void) __attribute__((alias("_getpid")));
-
-void kernel_exit(enum exit_code code)
-{
-	irq_disable();
-	outl(DEBUG_EXIT_PORT, (uint32_t)code);
-	/* No isa-debug-exit device: stay here, quietly (docs/interface.md). */
-	for (;;)
-		__asm__ volatile("hlt");
-}
-
-void panic(const char *msg)
-{
-	irq_disable();
-	console_puts("\n@panic ");
-	console_puts(msg);
-	console_puts(" (called from 0x");
-	console_put_hex((uint64_t)(uintptr_t)__builtin_return_address(0), 16);
-	console_puts(")\n");
-	kernel_exit(EXIT_PANIC);
-}
