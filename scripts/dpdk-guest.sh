@@ -34,14 +34,8 @@ DRIVERS="librte_net_e1000.so.23 librte_mempool_ring.so.23"
 say() { echo "dpdk-guest: $*"; }
 cannot() { echo "dpdk-guest: $*" >&2; exit 3; }
 
-up_to_date() {
-	local out=$1 in
-	shift
-	[ -e "$out" ] || return 1
-	for in in "$@"; do
-		[ "$out" -nt "$in" ] || return 1
-	done
-}
+# shellcheck source=scripts/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 
 check() {
 	pkg-config --exists libdpdk 2>/dev/null ||
@@ -69,20 +63,11 @@ needed_libs() {
 		xargs -r readlink -f | sort -u
 }
 
-# fetch PACKAGE: the host's version of it, downloaded and unpacked once.
-fetch() {
-	local pkg=$1 ver deb part=$DEBS/partial
+# unpack PACKAGE: the host's version of it, fetched and unpacked once.
+unpack() {
+	local pkg=$1 ver deb
 	ver=$(dpkg-query -W -f '${Version}' "$pkg")
-	deb=$(compgen -G "$DEBS/${pkg}_*.deb" | head -n 1 || true)
-	if [ -z "$deb" ]; then
-		say "downloading $pkg $ver"
-		rm -rf "$part"
-		mkdir -p "$part"
-		(cd "$part" && apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >&2)
-		mv "$part"/*.deb "$DEBS"/
-		rmdir "$part"
-		deb=$(compgen -G "$DEBS/${pkg}_*.deb" | head -n 1)
-	fi
+	deb=$(fetch_deb "$pkg" "$ver")
 	up_to_date "$deb.unpacked" "$deb" || { dpkg-deb -x "$deb" "$OUT/root"; touch "$deb.unpacked"; }
 	echo "$pkg $ver" >> "$OUT/versions.tmp"
 }
@@ -93,7 +78,7 @@ stage_lib() {
 	local path=$1 dir=$2 pkg file soname
 	# dpkg knows some libraries by /lib, some by /usr/lib (merged /usr)
 	pkg=$({ dpkg -S "$path" 2>/dev/null || dpkg -S "${path#/usr}"; } | head -n 1 | cut -d: -f1)
-	fetch "$pkg"
+	unpack "$pkg"
 	file=$OUT/root$path
 	[ -e "$file" ] || file=$OUT/root${path#/usr}	# /lib vs /usr/lib
 	[ -e "$file" ] || cannot "$pkg does not hold $path"

@@ -33,15 +33,8 @@ DEBS=$OUT/debs
 say() { echo "linux-guest: $*"; }
 die() { echo "linux-guest: $*" >&2; exit 1; }
 
-# up_to_date OUTPUT INPUT...: OUTPUT exists and is newer than every INPUT.
-up_to_date() {
-	local out=$1 in
-	shift
-	[ -e "$out" ] || return 1
-	for in in "$@"; do
-		[ "$out" -nt "$in" ] || return 1
-	done
-}
+# shellcheck source=scripts/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 
 check_tools() {
 	local t
@@ -69,19 +62,6 @@ kernel_package() {
 	fi
 	[ -n "$name" ] || die "cannot resolve linux-image-amd64 to a kernel package"
 	echo "$name"
-}
-
-# download PACKAGE: its .deb into OUTDIR/debs, unless one is there.
-download() {
-	local pkg=$1 part=$DEBS/partial
-	compgen -G "$DEBS/${pkg}_*.deb" >/dev/null && return 0
-	say "downloading $pkg"
-	rm -rf "$part"
-	mkdir -p "$part"
-	# The sandbox user _apt cannot write to a root-owned OUTDIR.
-	(cd "$part" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2)
-	mv "$part"/*.deb "$DEBS"/
-	rmdir "$part"
 }
 
 # extract DEB: unpack into OUTDIR once (a stamp file remembers it).
@@ -195,10 +175,8 @@ main() {
 	mkdir -p "$DEBS"
 	kpkg=$(kernel_package)
 	kver=${kpkg#linux-image-}
-	download "$kpkg"
-	download busybox-static
-	kdeb=$(compgen -G "$DEBS/${kpkg}_*.deb" | head -n 1)
-	bbdeb=$(compgen -G "$DEBS/busybox-static_*.deb" | head -n 1)
+	kdeb=$(fetch_deb "$kpkg")
+	bbdeb=$(fetch_deb busybox-static)
 	extract "$kdeb"
 	extract "$bbdeb"
 	write_versions "$kdeb" "$bbdeb"
