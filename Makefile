@@ -2,7 +2,7 @@
 #
 #   make            build/kernel.elf and build/unikernel.iso
 #   make run        the main job: send, and verify on the host (scripts/run.sh)
-#   make test       unit tests and QEMU tests, then one "N passed, N failed" line
+#   make test       unit tests and QEMU tests, then one "N passed, N failed, N skipped" line
 #   make iso ARGS="count=10"   an ISO with another default command line
 #   make bench      this kernel beside a Linux guest and DPDK on the same QEMU (docs/performance.md)
 #   make bare       build/bare/kernel.elf: the same kernel without any instrument hooks
@@ -29,7 +29,9 @@ KLDFLAGS := -nostdlib -static -no-pie -T linker.ld \
 	    -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
 	    -Wl,--no-warn-rwx-segments -Wl,--no-warn-execstack
 
-# The layers, bottom to top: every include and call points down this list.
+# The layers, bottom to top: boot/, kernel/, drivers/, net/, app/.  Between
+# folders every include and call points down; inside one, files call each
+# other.
 KOBJS := \
 	boot/boot.o \
 	kernel/console.o \
@@ -229,7 +231,8 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh $(ARGS)
 
-# Both guests side by side; report in build/bench, copied to docs/performance.md.
+# This kernel, its bare build, Linux and DPDK side by side; report in
+# build/bench, copied to docs/performance.md.
 bench: deps
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all host bare

@@ -21,7 +21,7 @@
 
 #define SPIN_BELOW_US	20	/* pacing gaps shorter than this are spun */
 #define SAMPLES_MAX	2000	/* raw call times kept for "@samples" (CDF plots) */
-#define FLOOR_SAMPLES	1000	/* of each floor, before the run */
+#define FLOOR_SAMPLES	1000	/* of each floor, after the run */
 
 static struct {
 	uint64_t cyc[SAMPLES_MAX];

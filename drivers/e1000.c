@@ -4,7 +4,7 @@
  *
  * Follow along in Intel's "PCI/PCI-X Family of Gigabit Ethernet Controllers
  * Software Developer's Manual" (317453): chapter 14 (general configuration,
- * receive and transmit initialization) is the order of e1000_init() below.
+ * receive and transmit initialization) is the order of e1000_attach() below.
  * The rings themselves are in e1000_ring.c.
  *
  * QEMU notes, each checked against hw/net/e1000.c: CTRL.RST resets none of

@@ -9,13 +9,17 @@
  * it, in the interrupt handler, or in e1000_tx_reclaim() for a caller that
  * polls; on_wire is 0 if the link was down when the frame was handed over.
  *
- * Receive: every good frame goes to rx_handler in the interrupt handler,
- * and its buffer goes back to the NIC when the handler returns.
+ * Receive: e1000_rx_poll hands every good frame to rx_handler, and its
+ * buffer goes back to the NIC when the handler returns.  It runs in the
+ * interrupt handler, or in a caller that looks at the ring itself
+ * (recvmsg's busy poll, mode=reflect).
  *
- * Every function here but e1000_attach runs with interrupts disabled: the
- * interrupt handler is the other user of the rings, and on one CPU that is
- * the whole lock.  e1000_attach runs with interrupts on (it waits for the
- * link), before the rings have any other user.
+ * The functions that touch the rings (e1000_tx_*, e1000_rx_poll) run with
+ * interrupts disabled: the interrupt handler is the other user of the
+ * rings, and on one CPU that is the whole lock.  e1000_attach runs with
+ * interrupts on (it waits for the link), before the rings have any other
+ * user; the set-up and statistics calls and the inline readers of counters
+ * may run with interrupts on.
  */
 #ifndef E1000_H
 #define E1000_H
@@ -68,8 +72,9 @@ struct e1000_tx_slot {
  *   TX: slots [tx_clean, tx_tail) hold frames posted and not yet reclaimed
  *       (the NIC's, once TDT has passed them); [tx_tail, tx_clean - 1) are
  *       free for the driver.  One slot stays empty so full != empty.
- *   RX: the NIC owns [RDH, RDT); rx_next is the oldest slot it may have
- *       filled; the driver owns [rx_next, RDT] until it gives them back.
+ *   RX: the NIC owns [RDH, RDT) and fills them from RDH; the driver owns
+ *       the filled slots [rx_next, RDH) until it gives them back, and slot
+ *       RDT, held back empty so that RDH == RDT means "no buffers".
  */
 struct e1000 {
 	volatile uint32_t *regs;	/* BAR0, mapped uncached */

@@ -13,8 +13,9 @@
 
 /*
  * Send cfg->count broadcast frames of ethertype 0x88B5, frame k being
- * rawtest_frame_len(k) bytes long and split into 1 + k % 16 segments,
- * cfg->batch frames per TDT write.  Then count frames of that ethertype
+ * frame_len(k) bytes long (e1000_rawtest.c) and split into 1 + k % 16
+ * segments (fewer where the ring is smaller), cfg->batch frames per TDT
+ * write.  Then count frames of that ethertype
  * received (a host injects them) until cfg->count have come or 5 s pass.
  */
 enum exit_code rawtest_run(struct e1000 *nic, const struct config *cfg);

@@ -177,7 +177,9 @@ struct e1000_rx_desc {
 
 #define E1000_RXD_STAT_DD	(1u << 0)	/* descriptor done */
 #define E1000_RXD_STAT_EOP	(1u << 1)	/* last descriptor of a frame */
-#define E1000_RXD_ERR_MASK	0xE7		/* CE, SE, SEQ, CXE, RXE (3.2.3.2) */
+#define E1000_RXD_ERR_MASK	0xE7		/* CE, SE, SEQ, TCPE, IPE, RXE: all
+						   but CXE (3.2.3.2); the checksum
+						   ones stay 0 without RXCSUM */
 
 #define E1000_RX_BUF_SIZE	2048
 #define E1000_RING_ALIGN	128		/* TDLEN/RDLEN granularity; base 16 */

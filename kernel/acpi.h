@@ -32,7 +32,10 @@ struct acpi_info {
 	uint16_t isa_flags[16];	/* INTI flags of an override, 0 = bus default */
 };
 
-/* Find the RSDP, the RSDT/XSDT and the MADT; 0, or -1 if there is none. */
+/*
+ * Find the RSDP, the RSDT/XSDT and the MADT; 0, or -1 if there is no MADT
+ * or it lists no IOAPIC.
+ */
 int acpi_init(struct acpi_info *info);
 
 #endif

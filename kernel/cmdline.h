@@ -13,7 +13,7 @@
 
 enum app_mode {
 	MODE_SEND,	/* send `count` datagrams, then stop */
-	MODE_ECHO,	/* echo datagrams to sport until `count` replies */
+	MODE_ECHO,	/* echo datagrams to sport until `count` were answered or failed */
 	MODE_IDLE,	/* answer ARP and ping only, forever */
 	MODE_RAW,	/* driver self-test: raw Ethernet frames, no IP */
 	MODE_BLAST,	/* the packets/s floor: prebuilt datagrams, no sockets */

@@ -37,7 +37,11 @@ static inline void io_wait(void)
 	outb(0x80, 0);
 }
 
-/* Read the time-stamp counter.  Not serializing; see time.h. */
+/*
+ * Read the time-stamp counter.  Not serializing: the CPU may run it a few
+ * cycles before or after the instructions around it (kernel/lat.c says
+ * what one stamp costs).
+ */
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

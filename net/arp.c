@@ -1,13 +1,13 @@
 /*
  * net/arp.c - ARP (RFC 826) for IPv4 over Ethernet: a small cache,
  * resolution with retries and a deadline, answers to requests for our
- * address, and a gratuitous ARP when the link comes up.
+ * address, and a gratuitous ARP when the stack comes up on a live link.
  *
  * An address nobody answered for stays "failed" for ARP_FAILED_HOLD_MS:
  * sends to it fail at once with EHOSTUNREACH instead of each waiting out
  * the retries again (Linux's neighbour FAILED state does the same).
  *
- * The cache is written in the receive interrupt and read by senders, so
+ * The cache is written on the receive path and read by senders, so
  * every access runs with interrupts off.
  */
 #include <errno.h>
@@ -195,7 +195,7 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], int dontwait)
 	return -EHOSTUNREACH;
 }
 
-/* In the receive interrupt. */
+/* On the receive path: the interrupt handler, or a poll of the ring. */
 void arp_input(const uint8_t *pkt, uint32_t len)
 {
 	const struct arp_pkt *a = (const struct arp_pkt *)pkt;

@@ -1,6 +1,7 @@
 /*
  * net/checksum.h - the Internet checksum (RFC 1071), over one buffer or
- * over several pieces of one datagram (the iovecs of a sendmsg).
+ * over several pieces of one datagram (a received UDP datagram: its
+ * pseudo-header, then its header and data).
  */
 #ifndef CHECKSUM_H
 #define CHECKSUM_H

@@ -15,7 +15,10 @@ void eth_build(uint8_t *frame, const uint8_t dst[6], uint16_t type)
 	put_be16(e->type, type);
 }
 
-/* The e1000's receive handler: runs in its interrupt, once per frame. */
+/*
+ * The e1000's receive handler, once per frame: in its interrupt handler, or
+ * in a caller's own look at the ring; interrupts off either way.
+ */
 void eth_input(void *arg, const uint8_t *frame, uint32_t len)
 {
 	const struct eth_hdr *e = (const struct eth_hdr *)frame;

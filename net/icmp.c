@@ -2,7 +2,7 @@
  * net/icmp.c - ICMP (RFC 792): echo requests get echo replies, nothing
  * else is answered.
  *
- * The reply is built in the receive interrupt, in one of a few buffers of
+ * The reply is built on the receive path, in one of a few buffers of
  * its own (the request's buffer goes back to the NIC when we return), and
  * the buffer is freed when the NIC has sent the reply.
  */
@@ -39,7 +39,7 @@ static struct icmp_buf *buf_get(void)
 	return NULL;
 }
 
-/* In the receive interrupt. len: the IP payload length. */
+/* On the receive path. len: the IP payload length. */
 void icmp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 {
 	uint32_t src = get_be32(ip->src), nexthop;

@@ -55,7 +55,7 @@ void ip_build(uint8_t *hdr, uint32_t dst, uint8_t proto, uint32_t payload_len)
 	put_be16(ip->sum, csum_finish(&c));
 }
 
-/* In the receive interrupt: check the header, then hand the payload up. */
+/* On the receive path: check the header, then hand the payload up. */
 void ip_input(const uint8_t *pkt, uint32_t len)
 {
 	const struct ip_hdr *ip = (const struct ip_hdr *)pkt;

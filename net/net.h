@@ -5,8 +5,9 @@
  * Sending, top to bottom: send.c (sendmsg) -> udp.c -> ip.c -> eth.c -> the
  * ring (drivers/e1000_ring.c); socket.c keeps the sockets, recv.c queues
  * what arrives for them.
- * Receiving, from the e1000 interrupt: eth_input -> arp_input | ip_input
- * -> udp_input (a socket's queue) | icmp_input (echo reply).
+ * Receiving, from the e1000's interrupt handler or a caller's own look at
+ * the ring (the receive path, interrupts off): eth_input -> arp_input |
+ * ip_input -> udp_input (a socket's queue) | icmp_input (echo reply).
  *
  * Addresses are host byte order in variables, network order on the wire.
  */

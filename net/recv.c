@@ -10,7 +10,7 @@
 #include "kernel/x86.h"
 #include "net/sock.h"
 
-/* In the receive interrupt: queue a datagram for the socket bound to port. */
+/* On the receive path: queue a datagram for the socket bound to port. */
 int sock_deliver(uint16_t port, uint32_t src, uint16_t sport, const uint8_t *data,
 		 uint32_t len)
 {

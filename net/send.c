@@ -56,8 +56,10 @@ static ssize_t check_msg(const struct msghdr *m, int flags)
  * Everything before the ring: checks, destination, route, next hop's MAC.
  * again: d holds what the batch's previous datagram found, and that one
  * went to the connected peer, as this one does; then the route and the MAC
- * are d's already (the batch runs with interrupts off, so the ARP cache,
- * which only the receive interrupt changes, is as it was).
+ * are d's already.  A batch resolves its peer once, as one send would:
+ * should an ARP reply change the peer's MAC while the batch waits for ring
+ * space (the one moment interrupts come in), the rest of the batch still
+ * goes where it started.
  */
 static int prepare(struct sock *s, const struct msghdr *m, int flags, struct dest *d,
 		   int again)

@@ -41,7 +41,7 @@ struct sock {
 	volatile uint64_t tx_done;	/* ... and reported done by the NIC */
 	uint64_t tx_link_down;	/* ... of which while the link was down */
 	struct dgram *rxq;	/* SOCK_RXQ_LEN received datagrams */
-	volatile uint32_t rx_head, rx_tail;	/* read here, written by the IRQ */
+	volatile uint32_t rx_head, rx_tail;	/* read here, written by the receive path */
 };
 
 /*

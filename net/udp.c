@@ -39,7 +39,7 @@ void udp_build(uint8_t *hdr, uint32_t dst, uint16_t sport, uint16_t dport, uint3
 	put_be16(u->sum, csum_fold(&c));
 }
 
-/* In the receive interrupt. len: the IP payload length. */
+/* On the receive path. len: the IP payload length. */
 void udp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 {
 	const struct udp_hdr *u = (const struct udp_hdr *)pkt;

@@ -199,7 +199,7 @@ static void test_bad_numbers(void **state)
 	EXPECT_ERRORS(b);
 }
 
-/* trace is 0 or 1; parse_u64's overflow check wraps when a digit exceeds max. */
+/* trace is 0 or 1: a digit above the maximum must fail, not wrap the check. */
 static void test_trace_out_of_range(void **state)
 {
 	(void)state;
@@ -290,7 +290,7 @@ static void test_first_error_wins(void **state)
 	expect_error("size=7 gw=198.51.100.1", "size", "out of range");
 }
 
-/* txring's multiple-of-8 check is deferred to the end, so a later key wins. */
+/* txring's multiple-of-8 check is made as the key is read: it wins over a later key. */
 static void test_first_error_wins_multiple_of_8(void **state)
 {
 	(void)state;

@@ -449,7 +449,7 @@ static void test_tx_reclaim_partial(void **state)
 	assert_int_equal(done.n, 3);
 	for (uint32_t i = 0; i < 3; i++)
 		assert_ptr_equal(done.cookie[i], cookie(i));
-	assert_int_equal(nic->tx_clean, 6);	/* frame 4's first slot */
+	assert_int_equal(nic->tx_clean, 6);	/* frame 3's first slot */
 	assert_int_equal(e1000_tx_reclaim(nic), 0);
 
 	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 3);
