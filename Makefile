@@ -52,8 +52,10 @@ KOBJS := \
 	kernel/ftrace_entry.o \
 	kernel/trace_fmt.o \
 	drivers/pci.o \
-	drivers/e1000.o \
+	drivers/e1000_hw.o \
 	drivers/e1000_ring.o \
+	drivers/e1000_intr.o \
+	drivers/e1000.o \
 	drivers/e1000_rawtest.o \
 	net/netif.o \
 	net/checksum.o \
@@ -78,7 +80,7 @@ KOBJS := $(addprefix $(BUILD)/obj/,$(KOBJS))
 # The tracer's C part may not touch the SSE registers it does not save.
 TRACED := kernel/console.o kernel/exit.o kernel/trap.o kernel/acpi.o kernel/apic.o \
 	  kernel/bootinfo.o kernel/mem.o kernel/time.o kernel/cmdline.o \
-	  drivers/pci.o drivers/e1000.o drivers/e1000_ring.o \
+	  drivers/pci.o drivers/e1000.o drivers/e1000_hw.o drivers/e1000_ring.o drivers/e1000_intr.o \
 	  net/netif.o net/checksum.o net/eth.o net/arp.o net/ip.o net/udp.o net/icmp.o \
 	  net/socket.o net/send.o net/recv.o
 TRACEFLAGS := -pg -mfentry -mnop-mcount -mrecord-mcount

@@ -108,11 +108,22 @@ struct e1000 {
 /* Find a supported NIC on PCI and bring it up; NULL if there is none. */
 struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring);
 
-/* Ring set-up and the fast path (drivers/e1000_ring.c). */
+/* Bringing the NIC up, by its registers (drivers/e1000_hw.c). */
+int e1000_reset(struct e1000 *nic);
+int e1000_eeprom_read(struct e1000 *nic, uint8_t word);
+void e1000_read_mac(struct e1000 *nic);
+void e1000_general_config(struct e1000 *nic);
+void e1000_wait_for_link(struct e1000 *nic);
+
+/* The interrupt handler and the link (drivers/e1000_intr.c). */
+void e1000_intr(void *arg);
+void e1000_link_changed(struct e1000 *nic);
+
+/* The rings (drivers/e1000_ring.c): set-up, then the fast path. */
 void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg);
 void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg);
-int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring);
-void e1000_ring_program(struct e1000 *nic);
+int e1000_tx_init(struct e1000 *nic, uint32_t count);
+int e1000_rx_init(struct e1000 *nic, uint32_t count);
 int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start);

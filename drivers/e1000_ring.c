@@ -39,27 +39,6 @@ static uint8_t desc_status(const volatile uint8_t *status)
 	return *status;
 }
 
-int e1000_ring_alloc(struct e1000 *nic, uint32_t txring, uint32_t rxring)
-{
-	nic->tx_count = txring;
-	nic->rx_count = rxring;
-	nic->tx_ring = memalign(4096, txring * sizeof(struct e1000_tx_desc));
-	nic->tx_slot = calloc(txring, sizeof(struct e1000_tx_slot));
-	nic->tx_hdr = memalign(64, txring * (size_t)E1000_TX_HDR_SIZE);
-	nic->rx_ring = memalign(4096, rxring * sizeof(struct e1000_rx_desc));
-	nic->rx_buf = memalign(4096, rxring * (size_t)E1000_RX_BUF_SIZE);
-	if (!nic->tx_ring || !nic->tx_slot || !nic->tx_hdr || !nic->rx_ring || !nic->rx_buf)
-		return -ENOMEM;
-
-	memset(nic->tx_ring, 0, txring * sizeof(struct e1000_tx_desc));
-	memset(nic->rx_ring, 0, rxring * sizeof(struct e1000_rx_desc));
-	for (uint32_t i = 0; i < rxring; i++)
-		nic->rx_ring[i].addr = dma_addr(nic->rx_buf + (size_t)i * E1000_RX_BUF_SIZE);
-	nic->tx_tail = nic->tx_clean = nic->tx_kicked = 0;
-	nic->rx_next = 0;
-	return 0;
-}
-
 /* Who hears of finished frames, and who gets received ones. */
 void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg)
 {
@@ -73,23 +52,72 @@ void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg)
 	nic->rx_handler = fn;
 }
 
-/* 14.4 and 14.5: base, length, head and tail of both rings. */
-void e1000_ring_program(struct e1000 *nic)
+/*
+ * 14.5: the transmit ring of count descriptors, with the driver's slot
+ * bookkeeping and a header buffer per slot; base, length, head and tail;
+ * then transmit on (TCTL: pad short frames, the collision settings of
+ * full duplex; TIPG; no transmit interrupt delay).  0, or -ENOMEM.
+ * [lab 3.1]
+ */
+int e1000_tx_init(struct e1000 *nic, uint32_t count)
 {
-	uint64_t tx = dma_addr(nic->tx_ring), rx = dma_addr(nic->rx_ring);
+	uint64_t base;
 
-	e1000_write(nic, E1000_TDBAL, (uint32_t)tx);
-	e1000_write(nic, E1000_TDBAH, (uint32_t)(tx >> 32));
-	e1000_write(nic, E1000_TDLEN, nic->tx_count * sizeof(struct e1000_tx_desc));
+	nic->tx_count = count;
+	nic->tx_ring = memalign(4096, count * sizeof(struct e1000_tx_desc));
+	nic->tx_slot = calloc(count, sizeof(struct e1000_tx_slot));
+	nic->tx_hdr = memalign(64, count * (size_t)E1000_TX_HDR_SIZE);
+	if (!nic->tx_ring || !nic->tx_slot || !nic->tx_hdr)
+		return -ENOMEM;
+	memset(nic->tx_ring, 0, count * sizeof(struct e1000_tx_desc));
+	nic->tx_tail = nic->tx_clean = nic->tx_kicked = 0;
+	base = dma_addr(nic->tx_ring);
+	e1000_write(nic, E1000_TDBAL, (uint32_t)base);
+	e1000_write(nic, E1000_TDBAH, (uint32_t)(base >> 32));
+	e1000_write(nic, E1000_TDLEN, count * sizeof(struct e1000_tx_desc));
 	e1000_write(nic, E1000_TDH, 0);
 	e1000_write(nic, E1000_TDT, 0);
+	e1000_write(nic, E1000_TIDV, 0);
+	e1000_write(nic, E1000_TADV, 0);
+	e1000_write(nic, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP |
+		    0x0Fu << E1000_TCTL_CT_SHIFT | 0x40u << E1000_TCTL_COLD_SHIFT);
+	e1000_write(nic, E1000_TIPG, E1000_TIPG_DEFAULT);
+	return 0;
+}
 
-	e1000_write(nic, E1000_RDBAL, (uint32_t)rx);
-	e1000_write(nic, E1000_RDBAH, (uint32_t)(rx >> 32));
-	e1000_write(nic, E1000_RDLEN, nic->rx_count * sizeof(struct e1000_rx_desc));
+/*
+ * 14.4: the receive ring of count descriptors, each with its buffer of
+ * E1000_RX_BUF_SIZE bytes; base, length, head, and a tail that hands the
+ * NIC every buffer but one (RDH == RDT means "no buffers"); an interrupt
+ * per frame, no delay; then receive on (RCTL: broadcasts, strip the CRC,
+ * 2048-byte buffers).  0, or -ENOMEM.
+ * [lab 4.3]
+ */
+int e1000_rx_init(struct e1000 *nic, uint32_t count)
+{
+	uint64_t base;
+
+	nic->rx_count = count;
+	nic->rx_ring = memalign(4096, count * sizeof(struct e1000_rx_desc));
+	nic->rx_buf = memalign(4096, count * (size_t)E1000_RX_BUF_SIZE);
+	if (!nic->rx_ring || !nic->rx_buf)
+		return -ENOMEM;
+	memset(nic->rx_ring, 0, count * sizeof(struct e1000_rx_desc));
+	for (uint32_t i = 0; i < count; i++)
+		nic->rx_ring[i].addr = dma_addr(nic->rx_buf + (size_t)i * E1000_RX_BUF_SIZE);
+	nic->rx_next = 0;
+	base = dma_addr(nic->rx_ring);
+	e1000_write(nic, E1000_RDBAL, (uint32_t)base);
+	e1000_write(nic, E1000_RDBAH, (uint32_t)(base >> 32));
+	e1000_write(nic, E1000_RDLEN, count * sizeof(struct e1000_rx_desc));
 	e1000_write(nic, E1000_RDH, 0);
-	/* RDH == RDT means "no buffers": hand the NIC all but one. */
-	e1000_write(nic, E1000_RDT, nic->rx_count - 1);
+	e1000_write(nic, E1000_RDT, count - 1);
+	e1000_write(nic, E1000_RDTR, 0);
+	e1000_write(nic, E1000_RADV, 0);
+	e1000_write(nic, E1000_ITR, 0);		/* no interrupt throttling */
+	e1000_write(nic, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC |
+		    E1000_RCTL_BSIZE_2048 | E1000_RCTL_RDMTS_HALF);
+	return 0;
 }
 
 /* The checks of a frame before it takes ring slots; 0 or a negative errno. */
@@ -114,13 +142,16 @@ static int check_frame(const struct e1000 *nic, const struct e1000_seg *seg, int
 }
 
 /*
- * One frame onto the ring: legacy descriptors (3.3.3), or with udp_csum
- * extended data descriptors (3.3.7) whose first asks the NIC to fill in the
- * UDP checksum as the last context descriptor says.  RS only on the last
- * descriptor: the NIC then writes back DD once per frame (3.3.3.1).
+ * Put one frame on the ring, without telling the NIC yet: a legacy
+ * descriptor (3.3.3) per segment, RS only on the last, so that the NIC
+ * writes back DD once per frame (3.3.3.1); the frame's first slot keeps
+ * its descriptor count and cookie for the reclaim.  Returns 0, -EINVAL
+ * (no segments, too many, an empty one), -EMSGSIZE (over 1514 bytes, or
+ * more descriptors than the ring can ever have free) or -EAGAIN (not
+ * enough free descriptors now).
+ * [lab 3.2]
  */
-static int post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg,
-		      void *cookie, int udp_csum)
+int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie)
 {
 	uint32_t first = nic->tx_tail, slot = first;
 	int rc = check_frame(nic, seg, nseg);
@@ -132,12 +163,11 @@ static int post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg,
 
 		d->addr = dma_addr(seg[i].addr);
 		d->length = (uint16_t)seg[i].len;
-		d->cso = udp_csum ? E1000_TXD_DTYP_DATA : 0;
-		d->css = udp_csum && i == 0 ? E1000_TXD_POPTS_TXSM : 0;
+		d->cso = 0;
+		d->css = 0;
 		d->special = 0;
 		d->status = 0;
-		d->cmd = (udp_csum ? E1000_TXD_CMD_DEXT : 0) | (i == nseg - 1 ?
-			 E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS : 0);
+		d->cmd = i == nseg - 1 ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS : 0;
 		slot = ring_add(slot, 1, nic->tx_count);
 	}
 	nic->tx_slot[first] = (struct e1000_tx_slot){ (uint16_t)nseg, 0, 0, cookie };
@@ -147,30 +177,43 @@ static int post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg,
 }
 
 /*
- * Put one frame on the ring, without telling the NIC yet.  Returns 0,
- * -EINVAL (no segments, too many, an empty one), -EMSGSIZE (over 1514
- * bytes, or more descriptors than the ring can ever have free) or -EAGAIN
- * (not enough free descriptors now).
+ * A frame's nseg descriptors from first on, made extended data descriptors
+ * (3.3.7: DEXT, DTYP data), the first asking the NIC to insert the UDP
+ * checksum (POPTS.TXSM) where the last context descriptor says.
+ * [lab 5.2]
  */
-int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie)
+static void mark_udp_csum(struct e1000 *nic, uint32_t first, int nseg)
 {
-	return post_frame(nic, seg, nseg, cookie, 0);
+	for (int i = 0; i < nseg; i++) {
+		struct e1000_tx_desc *d = &nic->tx_ring[ring_add(first, (uint32_t)i, nic->tx_count)];
+
+		d->cmd |= E1000_TXD_CMD_DEXT;
+		d->cso = E1000_TXD_DTYP_DATA;
+		d->css = i == 0 ? E1000_TXD_POPTS_TXSM : 0;
+	}
 }
 
 /*
- * The same for a UDP datagram whose checksum field holds the pseudo-header
- * sum (RFC 768), folded, not complemented: the NIC adds the UDP header and
- * data to it and writes the result (e1000_tx_set_udp_offload says where).
+ * e1000_tx_post for a UDP datagram whose checksum field holds the
+ * pseudo-header sum (RFC 768), folded, not complemented: the NIC adds the
+ * UDP header and data to it and writes the result.
+ * [lab 5.2]
  */
 int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie)
 {
-	return post_frame(nic, seg, nseg, cookie, 1);
+	uint32_t first = nic->tx_tail;
+	int rc = e1000_tx_post(nic, seg, nseg, cookie);
+
+	if (rc == 0)
+		mark_udp_csum(nic, first, nseg);
+	return rc;
 }
 
 /*
  * A TCP/IP context descriptor (3.3.6) for IPv4 and UDP: the IPv4 header at
  * ip_start, the UDP header at udp_start, checksum from there to the end of
  * the frame.  Taken by the NIC at the next tail write; 0 or -EAGAIN.
+ * [lab 5.2]
  */
 int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start)
 {
@@ -201,6 +244,7 @@ int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_st
  * the frames inside this very write.)  Reading STATUS then flushes the
  * posted write and says whether the link was up as the frames went: if
  * not, they are marked offline, and their completion says so.
+ * [lab 3.3]
  */
 void e1000_tx_kick(struct e1000 *nic)
 {
@@ -227,6 +271,7 @@ void e1000_tx_kick_empty(struct e1000 *nic)
  * Reclaim finished frames, oldest first: a frame is done when its last
  * descriptor (the one with RS) has DD.  Calls tx_done for each; returns
  * how many.
+ * [lab 3.4]
  */
 uint32_t e1000_tx_reclaim(struct e1000 *nic)
 {
@@ -254,6 +299,7 @@ uint32_t e1000_tx_reclaim(struct e1000 *nic)
  * Hand every filled receive buffer to rx_handler, then give them all back
  * with one RDT write.  RDT = the last slot processed: that slot becomes the
  * one held back, and the NIC may fill every other.
+ * [lab 4.3]
  */
 uint32_t e1000_rx_poll(struct e1000 *nic)
 {

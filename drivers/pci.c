@@ -30,6 +30,11 @@ static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 	       (uint32_t)fn << 8 | (off & 0xFC);
 }
 
+/*
+ * A 32-bit read of configuration space: the address to CONFIG_ADDRESS,
+ * the data from CONFIG_DATA.  0xFFFFFFFF where no function answers.
+ * [lab 2.1]
+ */
 static uint32_t cfg_read(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 {
 	outl(PCI_CONFIG_ADDRESS, cfg_addr(bus, dev, fn, off));
@@ -41,13 +46,22 @@ uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
 	return cfg_read(d->bus, d->dev, d->fn, off);
 }
 
+/*
+ * A 32-bit write of a function's configuration space, as cfg_read reads.
+ * [lab 2.1]
+ */
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)
 {
 	outl(PCI_CONFIG_ADDRESS, cfg_addr(d->bus, d->dev, d->fn, off));
 	outl(PCI_CONFIG_DATA, v);
 }
 
-/* Size BAR i; returns how many BAR slots it used (2 for a 64-bit BAR). */
+/*
+ * Size BAR i: write all ones, read back which address bits stick, put the
+ * old value back (spec 6.2.5.1).  Returns how many BAR slots it used (2 for
+ * a 64-bit BAR).
+ * [lab 2.3]
+ */
 static int size_bar(struct pci_dev *d, int i)
 {
 	uint8_t off = (uint8_t)(PCI_BAR0 + 4 * i);
@@ -108,6 +122,11 @@ static void print_dev(const struct pci_dev *d)
 
 static void scan_bus(uint8_t bus);
 
+/*
+ * One function found: its IDs, class, interrupt line and pin, its BARs
+ * sized, a line printed; a PCI-to-PCI bridge is followed to its secondary bus.
+ * [lab 2.2]
+ */
 static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	uint32_t id = cfg_read(bus, dev, fn, PCI_VENDOR_ID);
@@ -135,6 +154,10 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 		scan_bus((uint8_t)(pci_read32(d, PCI_SECONDARY_BUS & 0xFC) >> 8));
 }
 
+/*
+ * Every device of bus, and every function of a multi-function one.
+ * [lab 2.2]
+ */
 static void scan_bus(uint8_t bus)
 {
 	for (uint8_t dev = 0; dev < 32; dev++) {
@@ -166,6 +189,10 @@ struct pci_dev *pci_find(uint16_t vendor, uint16_t device)
 	return NULL;
 }
 
+/*
+ * Memory decoding and bus mastering on, INTx not disabled.
+ * [lab 2.4]
+ */
 void pci_enable_mmio_dma(const struct pci_dev *d)
 {
 	uint32_t cmd = pci_read32(d, PCI_COMMAND) & 0xFFFF;

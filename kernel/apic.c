@@ -202,6 +202,12 @@ static const struct acpi_ioapic *ioapic_for(uint32_t gsi, uint32_t *pin)
 	return 0;
 }
 
+/*
+ * apic.h: the line's GSI (an ACPI override, or the line itself), its
+ * trigger and polarity (the bus default or the override), the next free
+ * vector, and the IOAPIC redirection entry that sends it to this CPU.
+ * [lab 4.1]
+ */
 int irq_attach(int line, int pci, irq_handler_t fn, void *arg)
 {
 	uint32_t gsi = line < 16 ? apic.acpi.isa_gsi[line] : (uint32_t)line;

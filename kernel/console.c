@@ -2,9 +2,11 @@
  * kernel/console.c - COM1 16550 UART at 115200 8N1, and a mirror of the same
  * text on the VGA text screen at 0xB8000.
  *
- * Serial is what programs read (docs/interface.md): it comes first and every byte
- * goes there.  Lines end in CR LF, as a serial terminal expects.
- * Registers: National Semiconductor PC16550D datasheet, table II.
+ * Serial is what programs read (docs/interface.md): it comes first and
+ * every byte goes there.  Lines end in CR LF, as a serial terminal expects.
+ * Registers: National Semiconductor PC16550D datasheet, table II.  The
+ * host unit tests (tests/unit/test_console.c) run this file against a
+ * model of the UART's ports and a screen of their own (console_vga).
  */
 #include "kernel/console.h"
 #include "kernel/x86.h"
@@ -25,15 +27,23 @@
 
 #define UART_CLOCK	115200	/* divisor 1 = 115200 baud */
 
-#define VGA_TEXT	((volatile uint16_t *)0xB8000)
 #define VGA_COLS	80
 #define VGA_ROWS	25
 #define VGA_ATTR	0x0700	/* light grey on black */
+
+/* The VGA text screen: 25 rows of 80 (attribute << 8 | character). */
+volatile uint16_t *console_vga = (volatile uint16_t *)0xB8000;
 
 static struct {
 	int row, col;		/* VGA cursor */
 } vga;
 
+/*
+ * The UART: no interrupts, divisor 1 (115200 baud), 8 data bits, no
+ * parity, 1 stop bit, FIFOs on, DTR and RTS; then a blank screen and the
+ * cursor at the top left.
+ * [lab 1.1]
+ */
 void console_init(void)
 {
 	outb(COM1 + UART_IER, 0);		/* polled: no UART interrupts */
@@ -45,35 +55,48 @@ void console_init(void)
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 
 	for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
-		VGA_TEXT[i] = VGA_ATTR | ' ';
+		console_vga[i] = VGA_ATTR | ' ';
 	vga.row = vga.col = 0;
 }
 
+/*
+ * One byte out of COM1, once the transmit holding register is empty; a
+ * bounded wait, since a missing UART reads 0xFF and must not hang us.
+ * [lab 1.1]
+ */
 static void serial_putc(char c)
 {
-	/* Bounded wait: a missing UART reads 0xFF and must not hang us. */
 	for (int spin = 0; spin < 100000; spin++)
 		if (inb(COM1 + UART_LSR) & LSR_THRE)
 			break;
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 
+/*
+ * Every row up by one, a blank last row, the cursor on it.
+ * [lab 1.2]
+ */
 static void vga_scroll(void)
 {
 	for (int i = 0; i < VGA_COLS * (VGA_ROWS - 1); i++)
-		VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
+		console_vga[i] = console_vga[i + VGA_COLS];
 	for (int i = 0; i < VGA_COLS; i++)
-		VGA_TEXT[VGA_COLS * (VGA_ROWS - 1) + i] = VGA_ATTR | ' ';
+		console_vga[VGA_COLS * (VGA_ROWS - 1) + i] = VGA_ATTR | ' ';
 	vga.row = VGA_ROWS - 1;
 }
 
+/*
+ * One character at the cursor: '\n' starts the next row, '\r' is ignored,
+ * a full row wraps, and a full screen scrolls.
+ * [lab 1.2]
+ */
 static void vga_putc(char c)
 {
 	if (c == '\n') {
 		vga.col = 0;
 		vga.row++;
 	} else if (c != '\r') {
-		VGA_TEXT[vga.row * VGA_COLS + vga.col] = VGA_ATTR | (uint8_t)c;
+		console_vga[vga.row * VGA_COLS + vga.col] = VGA_ATTR | (uint8_t)c;
 		if (++vga.col == VGA_COLS) {
 			vga.col = 0;
 			vga.row++;

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The VGA text screen the mirror writes to (0xB8000; a test's own buffer). */
+extern volatile uint16_t *console_vga;
+
 void console_init(void);
 void console_write(const char *s, size_t n);
 void console_puts(const char *s);

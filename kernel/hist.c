@@ -39,6 +39,10 @@ uint64_t hist_bucket_high(unsigned b)
 	return (((uint64_t)(HIST_SUB + sub) + 1) << shift) - 1;
 }
 
+/*
+ * hist.h: one value into its bucket, the count, the minimum and maximum.
+ * [lab 6.1]
+ */
 void hist_add(struct hist *h, uint64_t v)
 {
 	h->count[hist_bucket(v)]++;
@@ -49,6 +53,10 @@ void hist_add(struct hist *h, uint64_t v)
 		h->max = v;
 }
 
+/*
+ * hist.h: the value at quantile num/den, nearest rank.
+ * [lab 6.1]
+ */
 uint64_t hist_quantile(const struct hist *h, uint64_t num, uint64_t den)
 {
 	uint64_t rank, seen = 0;

@@ -53,6 +53,10 @@ static int is_leaf(const struct trace_event *ev, unsigned n, unsigned i)
 	return i + 1 < n && ev[i + 1].exit && strcmp(ev[i + 1].name, ev[i].name) == 0;
 }
 
+/*
+ * trace_fmt.h: the function_graph text, line by line.
+ * [lab 6.3]
+ */
 void trace_fmt_graph(const struct trace_event *ev, unsigned n, trace_out_t out, void *arg)
 {
 	struct { const char *name; uint64_t ns; } open[MAX_DEPTH];

@@ -125,7 +125,11 @@ static void put_reg(const char *name, uint64_t v)
 	console_put_hex(v, 16);
 }
 
-/* The register dump: only console_* here, newlib may be what faulted. */
+/*
+ * The register dump, as "@panic vector= ..." and then the registers: only
+ * console_* here, newlib may be what faulted.
+ * [lab 1.3]
+ */
 static void dump_exception(const struct trapframe *tf)
 {
 	console_puts("\n@panic vector=");
@@ -152,27 +156,44 @@ static void dump_exception(const struct trapframe *tf)
 	console_puts("\n");
 }
 
+/*
+ * A CPU exception (vectors 0-31): nothing here can go on after one.  Say
+ * what happened, once (an exception while saying it only exits), and exit
+ * with EXIT_PANIC.
+ * [lab 1.3]
+ */
+static void trap_exception(const struct trapframe *tf)
+{
+	if (!trap.panicking) {
+		trap.panicking = 1;
+		dump_exception(tf);
+	}
+	kernel_exit(EXIT_PANIC);
+}
+
+/*
+ * A device or timer interrupt: its handler, then the one EOI to the LAPIC
+ * (the handler has quieted its device first).  A vector nobody handles is
+ * the LAPIC's spurious one (no EOI, SDM 10.9), or a spurious IRQ 7/15 of
+ * the masked 8259 (pic_spurious decides).
+ * [lab 4.2]
+ */
+static void trap_interrupt(int v)
+{
+	if (trap.handler[v]) {
+		trap.handler[v](trap.arg[v]);
+		lapic_eoi();
+		return;
+	}
+	if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)
+		pic_spurious(v - VEC_PIC_BASE);
+}
+
 /* Called from trap_common for every vector. */
 void trap_dispatch(struct trapframe *tf)
 {
-	int v = (int)tf->vector;
-
-	if (v < 32) {
-		if (!trap.panicking) {
-			trap.panicking = 1;
-			dump_exception(tf);
-		}
-		kernel_exit(EXIT_PANIC);
-	}
-	if (trap.handler[v]) {
-		trap.handler[v](trap.arg[v]);
-		lapic_eoi();		/* the one place device interrupts are ended */
-		return;
-	}
-	/*
-	 * Nobody's: the LAPIC's spurious vector (no EOI, SDM 10.9), or a
-	 * spurious IRQ 7/15 from the masked 8259 (pic_spurious decides).
-	 */
-	if (v >= VEC_PIC_BASE && v < VEC_PIC_BASE + 16)
-		pic_spurious(v - VEC_PIC_BASE);
+	if (tf->vector < 32)
+		trap_exception(tf);
+	else
+		trap_interrupt((int)tf->vector);
 }

@@ -76,7 +76,10 @@ static void update(uint32_t ip, const uint8_t mac[6], enum arp_state state)
 	e->stamp_ns = now_ns();
 }
 
-/* 0 and the MAC; -EHOSTUNREACH if recently failed; -ENOENT if unknown. */
+/*
+ * 0 and the MAC; -EHOSTUNREACH if recently failed; -ENOENT if unknown.
+ * [lab 5.3]
+ */
 int arp_lookup(uint32_t ip, uint8_t mac[6])
 {
 	uint64_t flags = irq_save(), age;
@@ -173,6 +176,7 @@ static int wait_reply(uint32_t ip, uint8_t mac[6], uint64_t deadline)
 /*
  * The MAC for ip: from the cache, or ask up to ARP_TRIES times,
  * ARP_RETRY_MS apart.  dontwait: ask once and return -EAGAIN.
+ * [lab 5.3]
  */
 int arp_resolve(uint32_t ip, uint8_t mac[6], int dontwait)
 {
@@ -195,7 +199,10 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], int dontwait)
 	return -EHOSTUNREACH;
 }
 
-/* On the receive path: the interrupt handler, or a poll of the ring. */
+/*
+ * On the receive path: the interrupt handler, or a poll of the ring.
+ * [lab 5.3]
+ */
 void arp_input(const uint8_t *pkt, uint32_t len)
 {
 	const struct arp_pkt *a = (const struct arp_pkt *)pkt;

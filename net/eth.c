@@ -6,6 +6,10 @@
 #include "net/byteorder.h"
 #include "net/net.h"
 
+/*
+ * The Ethernet header: destination, our MAC, the type.
+ * [lab 5.1]
+ */
 void eth_build(uint8_t *frame, const uint8_t dst[6], uint16_t type)
 {
 	struct eth_hdr *e = (struct eth_hdr *)frame;

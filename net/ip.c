@@ -33,6 +33,7 @@ int ip_route(uint32_t dst, uint32_t *nexthop)
  * A 20-byte header for payload_len bytes of proto.  The checksum is the
  * sum of the header's 16-bit words, taken from the values as they are
  * written rather than read back from the buffer.
+ * [lab 5.1]
  */
 void ip_build(uint8_t *hdr, uint32_t dst, uint8_t proto, uint32_t payload_len)
 {

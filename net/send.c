@@ -116,7 +116,10 @@ static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 	return 0;
 }
 
-/* Copy the payload after the headers, pad to the Ethernet minimum; frame length. */
+/*
+ * Copy the payload after the headers, pad to the Ethernet minimum; frame length.
+ * [lab 5.4]
+ */
 static uint32_t copy_payload(uint8_t *hdr, const struct msghdr *m, size_t len)
 {
 	uint8_t *p = hdr + HDRS_LEN;
@@ -129,7 +132,10 @@ static uint32_t copy_payload(uint8_t *hdr, const struct msghdr *m, size_t len)
 	return eth_pad(hdr, HDRS_LEN + (uint32_t)len);
 }
 
-/* The caller's non-empty iovecs as descriptors after seg[0]; how many in all. */
+/*
+ * The caller's non-empty iovecs as descriptors after seg[0]; how many in all.
+ * [lab 5.4]
+ */
 static int gather_payload(struct e1000_seg *seg, const struct msghdr *m)
 {
 	int nseg = 1;
@@ -146,6 +152,7 @@ static int gather_payload(struct e1000_seg *seg, const struct msghdr *m)
  * Interrupts off.  Headers into the slot's header buffer, the payload
  * copied after them or gathered from the caller, and onto the ring.
  * Returns 1 if the frame points into the caller's memory, 0 if not.
+ * [lab 5.4]
  */
 static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
 {

@@ -295,8 +295,8 @@ static int nic_setup(uint32_t txring)
 	clock_ns = 1000000000;
 	nic->link_up = 1;
 	memcpy(nic->mac, our_mac, 6);
-	assert_int_equal(e1000_ring_alloc(nic, txring, RXRING), 0);
-	e1000_ring_program(nic);
+	assert_int_equal(e1000_tx_init(nic, txring), 0);
+	assert_int_equal(e1000_rx_init(nic, RXRING), 0);
 	arp_cache_clear();
 	memset(netif.drops, 0, sizeof(netif.drops));
 	for (size_t i = 0; i < sizeof(payload); i++)

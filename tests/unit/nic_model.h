@@ -9,7 +9,7 @@
  * kernel is identity-mapped, so the driver's dma_addr is the pointer
  * value); the model "DMAs" through them.  It finds the rings through
  * TDBAL/TDBAH/TDLEN and RDBAL/RDBAH/RDLEN, as the NIC does, so it also
- * checks what e1000_ring_program wrote.
+ * checks what e1000_tx_init and e1000_rx_init wrote.
  */
 #ifndef NIC_MODEL_H
 #define NIC_MODEL_H

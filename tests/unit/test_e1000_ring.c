@@ -109,8 +109,8 @@ static struct e1000 *nic_new(uint32_t txring, uint32_t rxring)
 	nic_free();
 	nic_model_attach(nic);
 	done.n = got.n = 0;
-	assert_int_equal(e1000_ring_alloc(nic, txring, rxring), 0);
-	e1000_ring_program(nic);
+	assert_int_equal(e1000_tx_init(nic, txring), 0);
+	assert_int_equal(e1000_rx_init(nic, rxring), 0);
 	nic->tx_done = record_tx_done;
 	nic->tx_done_arg = &done;
 	nic->rx_handler = record_rx;
@@ -203,7 +203,7 @@ static void assert_tx_unchanged(const struct e1000 *nic, const struct tx_snapsho
 
 /* ---- Ring set-up -------------------------------------------------------- */
 
-static void test_ring_program(void **state)
+static void test_ring_init(void **state)
 {
 	static const uint32_t sizes[] = { 8, 16, 24, 4096 };
 
@@ -647,7 +647,7 @@ static void test_rx_ring_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest e1000_ring[] = {
-		cmocka_unit_test_teardown(test_ring_program, teardown),
+		cmocka_unit_test_teardown(test_ring_init, teardown),
 		cmocka_unit_test_teardown(test_tx_one_segment, teardown),
 		cmocka_unit_test_teardown(test_tx_udp_offload, teardown),
 		cmocka_unit_test_teardown(test_tx_offline, teardown),
