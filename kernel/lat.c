@@ -27,7 +27,9 @@ struct stamp_site {
 	int32_t code;		/* the stamping code, from this field */
 };
 
-extern const struct stamp_site __start___stamp_sites[], __stop___stamp_sites[];
+/* The linker's bounds of __stamp_sites; weak: a build with no stamp points has none. */
+extern const struct stamp_site __start___stamp_sites[] __attribute__((weak));
+extern const struct stamp_site __stop___stamp_sites[] __attribute__((weak));
 
 static struct {
 	struct hist h[LAT_NSTAGES];

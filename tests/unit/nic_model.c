@@ -23,8 +23,27 @@ void nic_model_attach(struct e1000 *nic)
 	memset(bar0, 0, sizeof(bar0));
 	model.nsent = model.rx_overruns = 0;
 	model.tucss = model.tucso = 0;
+	model.eeprom_dead = model.reset_ticks = 0;
 	nic->regs = bar0;
 	bar0[E1000_STATUS / 4] = E1000_STATUS_LU;	/* the link is up */
+}
+
+void nic_model_tick(struct e1000 *nic)
+{
+	uint32_t eerd = e1000_read(nic, E1000_EERD);
+
+	if (e1000_read(nic, E1000_CTRL) & E1000_CTRL_RST) {
+		if (model.reset_ticks == 0)
+			e1000_write(nic, E1000_CTRL, e1000_read(nic, E1000_CTRL) & ~E1000_CTRL_RST);
+		else if (model.reset_ticks > 0)
+			model.reset_ticks--;
+	}
+	if ((eerd & E1000_EERD_START) && !(eerd & E1000_EERD_DONE) && !model.eeprom_dead) {
+		uint32_t word = (eerd >> E1000_EERD_ADDR_SHIFT) & 0x3F;
+
+		e1000_write(nic, E1000_EERD, (eerd & 0xFFFF) | E1000_EERD_DONE |
+			    (uint32_t)model.eeprom[word] << E1000_EERD_DATA_SHIFT);
+	}
 }
 
 static void *dma_ptr(uint64_t addr)

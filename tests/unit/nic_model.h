@@ -32,12 +32,22 @@ struct nic_model {
 	uint32_t nsent;
 	uint32_t rx_overruns;		/* frames refused: no buffer (RDH == RDT) */
 	uint8_t tucss, tucso;		/* the last context descriptor's UDP checksum place */
+	uint16_t eeprom[64];		/* the EEPROM's words (5.6) */
+	int eeprom_dead;		/* EERD never says DONE */
+	int reset_ticks;		/* ticks CTRL.RST stays set; -1: for ever */
 };
 
 extern struct nic_model model;
 
 /* nic's registers become the model's, zeroed, the link up; nothing sent yet. */
 void nic_model_attach(struct e1000 *nic);
+
+/*
+ * Time passes for the NIC (the test's delay_us calls this): a reset in
+ * progress goes on, or ends and clears CTRL.RST; an EEPROM read started
+ * with EERD.START ends with DONE and the word in EERD's top half.
+ */
+void nic_model_tick(struct e1000 *nic);
 
 /*
  * The transmit side (manual 3.3, 3.4): up to max_frames whole frames from

@@ -1,14 +1,20 @@
 /*
  * tests/unit/shim/kernel/x86.h - stands in for kernel/x86.h in the host
- * unit tests (test_net): a user process cannot cli or sti, and on the
- * host there is no interrupt handler to keep out, so interrupt control is
- * a no-op.  Found before the real header because the test's compile puts
- * -Itests/unit/shim ahead of -I.
+ * unit tests that build kernel code with -Itests/unit/shim ahead of -I.: a
+ * user process cannot cli or sti, and on the host there is no interrupt
+ * handler to keep out, so interrupt control is a no-op.  Port I/O goes to
+ * functions the test defines: its model of the device behind the ports
+ * (the UART in test_console.c, PCI configuration space in test_pci.c).
  */
 #ifndef X86_H
 #define X86_H
 
 #include <stdint.h>
+
+void outb(uint16_t port, uint8_t v);
+uint8_t inb(uint16_t port);
+void outl(uint16_t port, uint32_t v);
+uint32_t inl(uint16_t port);
 
 static inline void cpu_relax(void)
 {
