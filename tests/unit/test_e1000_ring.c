@@ -110,7 +110,8 @@ static struct e1000 *nic_new(uint32_t txring, uint32_t rxring)
 	nic_model_attach(nic);
 	done.n = got.n = 0;
 	assert_int_equal(e1000_tx_init(nic, txring), 0);
-	assert_int_equal(e1000_rx_init(nic, rxring), 0);
+	if (rxring)			/* 0: a transmit-only NIC (the TX tests) */
+		assert_int_equal(e1000_rx_init(nic, rxring), 0);
 	nic->tx_done = record_tx_done;
 	nic->tx_done_arg = &done;
 	nic->rx_handler = record_rx;
@@ -203,15 +204,15 @@ static void assert_tx_unchanged(const struct e1000 *nic, const struct tx_snapsho
 
 /* ---- Ring set-up -------------------------------------------------------- */
 
-static void test_ring_init(void **state)
+static void test_tx_init(void **state)
 {
 	static const uint32_t sizes[] = { 8, 16, 24, 4096 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		uint32_t n = sizes[i];
-		struct e1000 *nic = nic_new(n, n);
-		uintptr_t tx = (uintptr_t)nic->tx_ring, rx = (uintptr_t)nic->rx_ring;
+		struct e1000 *nic = nic_new(n, 0);
+		uintptr_t tx = (uintptr_t)nic->tx_ring;
 
 		assert_int_equal(e1000_read(nic, E1000_TDBAL), (uint32_t)tx);
 		assert_int_equal(e1000_read(nic, E1000_TDBAH), (uint32_t)((uint64_t)tx >> 32));
@@ -219,14 +220,33 @@ static void test_ring_init(void **state)
 		assert_int_equal(e1000_read(nic, E1000_TDLEN) % E1000_RING_ALIGN, 0);
 		assert_int_equal(e1000_read(nic, E1000_TDH), 0);
 		assert_int_equal(e1000_read(nic, E1000_TDT), 0);
+		assert_true(e1000_read(nic, E1000_TCTL) & E1000_TCTL_EN);
+		assert_int_equal(tx % 16, 0);
+		assert_int_equal(e1000_tx_free(nic), n - 1);
+	}
+}
+
+static void test_rx_init(void **state)
+{
+	static const uint32_t sizes[] = { 8, 16, 24, 4096 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint32_t n = sizes[i];
+		struct e1000 *nic = nic_new(8, n);
+		uintptr_t rx = (uintptr_t)nic->rx_ring;
+
 		assert_int_equal(e1000_read(nic, E1000_RDBAL), (uint32_t)rx);
 		assert_int_equal(e1000_read(nic, E1000_RDBAH), (uint32_t)((uint64_t)rx >> 32));
 		assert_int_equal(e1000_read(nic, E1000_RDLEN), n * 16);
 		assert_int_equal(e1000_read(nic, E1000_RDLEN) % E1000_RING_ALIGN, 0);
 		assert_int_equal(e1000_read(nic, E1000_RDH), 0);
-		assert_int_equal(e1000_read(nic, E1000_RDT), n - 1);
-		assert_int_equal(tx % 16, 0);
+		assert_int_equal(e1000_read(nic, E1000_RDT), n - 1);	/* all but one */
+		assert_true(e1000_read(nic, E1000_RCTL) & E1000_RCTL_EN);
 		assert_int_equal(rx % 16, 0);
+		for (uint32_t k = 0; k < n; k++)
+			assert_int_equal(nic->rx_ring[k].addr,
+					 (uintptr_t)(nic->rx_buf + (size_t)k * E1000_RX_BUF_SIZE));
 	}
 }
 
@@ -234,7 +254,7 @@ static void test_ring_init(void **state)
 
 static void test_tx_one_segment(void **state)
 {
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 	struct e1000_seg seg;
 	const struct e1000_tx_desc *d = &nic->tx_ring[0];
 
@@ -263,7 +283,7 @@ static void test_tx_one_segment(void **state)
  */
 static void test_tx_udp_offload(void **state)
 {
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 	const struct e1000_tx_ctx_desc *c = (const void *)&nic->tx_ring[0];
 	const struct e1000_tx_desc *d = nic->tx_ring;
 	struct e1000_seg seg[2];
@@ -303,7 +323,7 @@ static void test_tx_udp_offload(void **state)
 /* A frame handed over while STATUS says the link is down is done, not on the wire. */
 static void test_tx_offline(void **state)
 {
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 	struct e1000_seg seg;
 
 	(void)state;
@@ -325,7 +345,7 @@ static void test_tx_offline(void **state)
 static void test_tx_many_segments(void **state)
 {
 	static const int nsegs[] = { 2, 5, E1000_MAX_SEGS };
-	struct e1000 *nic = nic_new(32, 8);
+	struct e1000 *nic = nic_new(32, 0);
 	uint32_t slot = 0;
 
 	(void)state;
@@ -356,7 +376,7 @@ static void test_tx_many_segments(void **state)
 
 static void test_tx_batching(void **state)
 {
-	struct e1000 *nic = nic_new(16, 8);
+	struct e1000 *nic = nic_new(16, 0);
 
 	(void)state;
 	for (uint32_t i = 0; i < 5; i++)
@@ -379,7 +399,7 @@ static uint32_t wrap_len(uint32_t id)
 static void test_tx_wrap_around(void **state)
 {
 	const uint32_t total = 300;
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 	uint32_t posted = 0, round = 0, wraps = 0;
 
 	(void)state;
@@ -410,7 +430,7 @@ static void test_tx_wrap_around(void **state)
 
 static void test_tx_full_ring(void **state)
 {
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 	struct tx_snapshot snap;
 
 	(void)state;
@@ -437,7 +457,7 @@ static void test_tx_full_ring(void **state)
 /* 6 frames of 2 segments; the NIC sends 3, then the rest. */
 static void test_tx_reclaim_partial(void **state)
 {
-	struct e1000 *nic = nic_new(16, 8);
+	struct e1000 *nic = nic_new(16, 0);
 
 	(void)state;
 	for (uint32_t i = 0; i < 6; i++)
@@ -464,7 +484,7 @@ static void test_tx_reclaim_partial(void **state)
 /* Frame 0 (1 slot) done; frame 1 (slots 1..3) has DD on all but its last. */
 static void test_tx_reclaim_needs_last_dd(void **state)
 {
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 
 	(void)state;
 	assert_int_equal(post_frame(nic, 0, 60, 1), 0);
@@ -487,7 +507,7 @@ static void test_tx_reclaim_needs_last_dd(void **state)
 
 static void test_tx_misuse(void **state)
 {
-	struct e1000 *nic = nic_new(32, 8);
+	struct e1000 *nic = nic_new(32, 0);
 	struct e1000_seg seg[E1000_MAX_SEGS + 1];
 	struct tx_snapshot snap;
 
@@ -521,7 +541,7 @@ static void test_tx_misuse(void **state)
  */
 static void test_tx_oversized_single_segment(void **state)
 {
-	struct e1000 *nic = nic_new(8, 8);
+	struct e1000 *nic = nic_new(8, 0);
 	struct tx_snapshot snap;
 
 	(void)state;
@@ -532,7 +552,7 @@ static void test_tx_oversized_single_segment(void **state)
 
 static void fill_ring(uint32_t count)
 {
-	struct e1000 *nic = nic_new(count, 8);
+	struct e1000 *nic = nic_new(count, 0);
 
 	for (uint32_t i = 0; i < count - 1; i++)
 		assert_int_equal(post_frame(nic, i, 60 + i % 64, 1), 0);
@@ -647,7 +667,8 @@ static void test_rx_ring_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest e1000_ring[] = {
-		cmocka_unit_test_teardown(test_ring_init, teardown),
+		cmocka_unit_test_teardown(test_tx_init, teardown),
+		cmocka_unit_test_teardown(test_rx_init, teardown),
 		cmocka_unit_test_teardown(test_tx_one_segment, teardown),
 		cmocka_unit_test_teardown(test_tx_udp_offload, teardown),
 		cmocka_unit_test_teardown(test_tx_offline, teardown),
