@@ -7,6 +7,8 @@
 #   make bench      this kernel beside a Linux guest and DPDK on the same QEMU (docs/performance.md)
 #   make bare       build/bare/kernel.elf: the same kernel without any instrument hooks
 #   make gdb        QEMU waiting for gdb, and gdb attached with symbols
+#   make lab N=3 DEST=dir   the student tree of lab 3 (docs/labs/)
+#   make grade [N=3]        grade the labs (all, or lab 3), offline, no root
 
 BUILD    := build
 NEWLIB   := $(BUILD)/newlib/install/x86_64-elf
@@ -101,7 +103,7 @@ UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 # Host programs: the receiver of `make run` and of the tests.
 HOST_BINS  := $(BUILD)/host/udp_receiver $(BUILD)/host/udp_pingpong $(BUILD)/host/tap_blast
 
-.PHONY: all iso run test unit host bench bare gdb deps clean distclean
+.PHONY: all iso run test unit host bench bare lab grade gdb deps clean distclean
 all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso $(HOST_BINS)
 
 deps:
@@ -270,6 +272,14 @@ bench: deps
 	@$(MAKE) --no-print-directory all host bare
 	@scripts/linux-guest.sh $(BUILD)/linux
 	@$(PYTHON) tests/bench/bench.py --publish docs
+
+# The labs (docs/labs/): a student tree for lab N, and the grader.
+lab:
+	@test -n "$(N)" -a -n "$(DEST)" || { echo "usage: make lab N=1..6 DEST=dir"; exit 2; }
+	@$(PYTHON) scripts/mklab.py $(N) $(DEST)
+
+grade: deps
+	@$(PYTHON) tests/grade/grade.py $(if $(N),--lab $(N))
 
 gdb: $(BUILD)/kernel.elf
 	$(QEMU) -kernel $(BUILD)/kernel.elf -append "$(ARGS)" -nic none \

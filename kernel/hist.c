@@ -16,6 +16,10 @@ void hist_reset(struct hist *h)
 	h->min = UINT64_MAX;
 }
 
+/*
+ * hist.h: the bucket of v: exact below HIST_SUB, then HIST_SUB a power of two.
+ * [lab 6.1]
+ */
 unsigned hist_bucket(uint64_t v)
 {
 	unsigned e, shift;
@@ -27,6 +31,10 @@ unsigned hist_bucket(uint64_t v)
 	return (shift + 1) * HIST_SUB + (unsigned)((v >> shift) - HIST_SUB);
 }
 
+/*
+ * hist.h: the highest value that falls into bucket b.
+ * [lab 6.1]
+ */
 uint64_t hist_bucket_high(unsigned b)
 {
 	unsigned shift, sub;

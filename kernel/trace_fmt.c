@@ -28,6 +28,10 @@ static char marker(uint64_t ns)
 	return ' ';
 }
 
+/*
+ * trace_fmt.h: the DURATION column, Linux's marker first.
+ * [lab 6.3]
+ */
 void trace_fmt_duration(char out[16], uint64_t ns)
 {
 	int n = snprintf(out, 16, " %c %llu.%03llu us", marker(ns),
@@ -92,6 +96,10 @@ void trace_fmt_graph(const struct trace_event *ev, unsigned n, trace_out_t out, 
 	}
 }
 
+/*
+ * trace_fmt.h: the Chrome trace-event JSON, one "B" or "E" event a line.
+ * [lab 6.3]
+ */
 void trace_fmt_json(const struct trace_event *ev, unsigned n, trace_out_t out, void *arg)
 {
 	char buf[TRACE_LINE_MAX];

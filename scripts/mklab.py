@@ -123,6 +123,10 @@ def code_only(text):
 
 def mark_unused(text):
     """Mark static functions and variables no code refers to any more."""
+    for m in list(re.finditer(r"^static struct \{\n.*?^\} (\w+);", text, re.M | re.S)):
+        if len(re.findall(r"\b%s\b" % m.group(1), code_only(text))) <= 1:
+            text = text.replace(m.group(0), "static __attribute__((unused)) " +
+                                m.group(0)[len("static "):], 1)
     for m in list(re.finditer(r"^static ([^;=(]*?)\b(\w+)(\(|\s*\[|\s*=)", text, re.M)):
         name, code = m.group(2), code_only(text)
         uses = len(re.findall(r"\b%s\b" % name, code))

@@ -119,7 +119,7 @@ def unit(binary, names=None):
         path = os.path.join(g.tree, "build", "unit", binary)
         if not os.path.exists(path):
             raise Failed(f"{binary} was not built")
-        p = subprocess.run([path], capture_output=True, text=True, timeout=120)
+        p = subprocess.run([path], capture_output=True, text=True, errors="replace", timeout=120)
         with open(os.path.join(g.out, binary + ".log"), "w") as f:
             f.write(p.stdout + p.stderr)
         ok = set(re.findall(r"^\[       OK \] (\w+)", p.stdout, re.M))
