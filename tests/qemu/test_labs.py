@@ -52,3 +52,10 @@ def test_skeleton_builds_and_fails_its_lab(skeletons, n):
     assert labs[str(n)] == 0, out
     for before in range(1, n):
         assert labs[str(before)] == 100, out
+
+
+def test_points_table_in_docs_is_the_graders():
+    table = subprocess.run(["/usr/bin/python3", GRADE, "--table"], capture_output=True,
+                           text=True, check=True).stdout.strip()
+    with open(os.path.join(ROOT, "docs", "labs", "README.md")) as f:
+        assert table in f.read()
