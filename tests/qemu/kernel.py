@@ -127,7 +127,8 @@ class Running:
     """A kernel booted in the background, its serial output read as it comes."""
 
     def __init__(self, ns, args=None, net=(), timeout=120, cmd=None, **kw):
-        """Boot this kernel with args and net, or run cmd (another guest)."""
+        """Boot this kernel with args and net, or run cmd (another guest);
+        ns starts the process and ends it later: a netns.NetNS or a wire.Wire."""
         self.deadline = time.time() + timeout
         self.proc = ns.popen(*(cmd or qemu_cmd(args, net=net, **kw)), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)

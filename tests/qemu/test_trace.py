@@ -11,8 +11,8 @@ import struct
 import subprocess
 import tempfile
 
-from kernel import BUILD, STATUS_OK, Running, tap_nic
-from netns import NetNS, need_root
+from kernel import BUILD, STATUS_OK
+from wire import Wire
 
 KERNEL64 = os.path.join(BUILD, "kernel64.elf")
 NOP5 = bytes([0x0F, 0x1F, 0x44, 0x00, 0x00])
@@ -87,10 +87,9 @@ def parse_graph(lines):
     return calls
 
 
-def test_trace_graph_and_json(tmp_path):
-    need_root()
-    with NetNS() as ns:
-        b = Running(ns, "count=20 trace=1 stages=1", tap_nic()).finish()
+def test_trace_graph_and_json():
+    with Wire() as w:
+        b = w.boot("count=20 trace=1 stages=1").finish()
     assert b.status == STATUS_OK, b.out
     lines = b.out.splitlines()
     start = lines.index("# tracer: function_graph")

@@ -1,7 +1,9 @@
 """The minimal send path, judged from the host: every datagram arrives once
 at a plain Linux UDP socket, and a parser this project did not write
-(scapy) finds its IPv4 and UDP headers right.  Also ping, UDP echo,
-routing through a gateway, and a destination nobody answers for."""
+(scapy) finds its IPv4 and UDP headers right; Linux's ping and a Linux
+socket talking to mode=echo (these on a tap, as root).  On the rootless
+wire: routing through a gateway, a destination nobody answers for, and a
+link that flaps."""
 import os
 import socket
 import subprocess
@@ -11,7 +13,8 @@ import pytest
 from scapy.all import IP, UDP, Ether, rdpcap
 
 from kernel import BUILD, STATUS_FAILED, STATUS_OK, Running, tap_nic
-from netns import NetNS, need_root
+from netns import HOST_MAC as HOST_MAC_TEXT, NetNS, need_root
+from wire import Wire
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RECEIVER = os.path.join(BUILD, "host", "udp_receiver")
@@ -26,9 +29,11 @@ def payload(seq, size):
 FLOOR_PORT = 9           # the discard port: the frames of the floor_xmit measurement
 
 
-def udp_frames(pcap, mac=MAC, floor=False):
-    """The guest's UDP frames: the stream's, or (floor=True) the floor's."""
-    return [p for p in rdpcap(pcap) if p.haslayer(UDP) and p[Ether].src == mac
+def udp_frames(frames, mac=MAC, floor=False):
+    """The guest's UDP frames among frames (a pcap's path or a wire's frames,
+    as bytes), parsed: the stream's, or (floor=True) the floor's."""
+    pkts = rdpcap(frames) if isinstance(frames, str) else [Ether(f) for f in frames]
+    return [p for p in pkts if p.haslayer(UDP) and p[Ether].src == mac
             and (p[UDP].dport == FLOOR_PORT) == floor]
 
 
@@ -93,34 +98,29 @@ def test_smallest_ring_batches_and_wraps(tmp_path):
            [s.to_bytes(8, "big") for s in range(500)]
 
 
-def test_offlink_destination_goes_to_gateway_mac(tmp_path):
-    need_root()
-    pcap = str(tmp_path / "gw.pcap")
-    with NetNS() as ns:
-        tap_mac = ns.run("cat", f"/sys/class/net/{ns.tap}/address").stdout.strip()
-        cap = ns.capture(pcap, "udp")
-        k = Running(ns, "count=20 dst=198.51.100.7:9000 gw=192.0.2.1", tap_nic(mac=MAC))
-        b = k.finish()
-        ns.stop(cap)
+def test_offlink_destination_goes_to_gateway_mac():
+    with Wire() as w:
+        b = w.boot("count=20 dst=198.51.100.7:9000 gw=192.0.2.1").finish()
+        frames = udp_frames(w.quiet())
     assert b.status == STATUS_OK, b.out
-    frames = udp_frames(pcap)
     assert len(frames) == 20
     for p in frames:
-        assert p[Ether].dst == tap_mac and p[IP].dst == "198.51.100.7"
+        assert p[Ether].dst == HOST_MAC_TEXT and p[IP].dst == "198.51.100.7"
         assert_headers_valid(p)
 
 
-def test_unanswered_destination_fails_with_ehostunreach(tmp_path):
-    need_root()
-    with NetNS() as ns:
+def test_unanswered_destination_fails_with_ehostunreach():
+    with Wire() as w:
         t0 = time.time()
-        k = Running(ns, "count=50 dst=192.0.2.99:9000", tap_nic(mac=MAC), timeout=60)
-        b = k.finish()
+        b = w.boot("count=50 dst=192.0.2.99:9000", timeout=60).finish()
         took = time.time() - t0
+        asked = [f for f in w.quiet()
+                 if f[12:14] == b"\x08\x06" and f[38:42] == bytes([192, 0, 2, 99])]
     assert b.status == STATUS_FAILED, b.out
     assert b.tagged("done") == {"mode": "send", "sent": "0", "failed": "50"}
     assert any("Host is unreachable" in l for l in b.lines("send: ")), b.out
-    assert took < 30        # three ARP tries, then the failed entry answers at once
+    assert len(asked) == 3, asked   # three ARP tries, then the failed entry answers at once
+    assert took < 30
 
 
 def test_ping_from_host(tmp_path):
@@ -157,15 +157,11 @@ def test_udp_echo_of_random_payloads(tmp_path):
 def test_link_flap_counts_exactly_what_arrived(tmp_path):
     """The link goes down and up in the middle of a run: sends fail with
     ENETDOWN meanwhile, @link lines say so, and @done's sent is exactly what
-    the host received (docs/interface.md): nothing counted that went nowhere."""
-    need_root()
+    the peer received (docs/interface.md): nothing counted that went nowhere."""
     mon = str(tmp_path / "monitor.sock")
-    with NetNS() as ns:
-        rx = ns.popen(RECEIVER, "-n", "6000", "-s", "18", "-t", "60",
-                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert "ready" in rx.stderr.readline()
-        k = Running(ns, "count=6000 rate=3000", tap_nic(mac=MAC),
-                    extra=["-monitor", f"unix:{mon},server=on,wait=off"])
+    with Wire() as w:
+        k = w.boot("count=6000 rate=3000",
+                   extra=["-monitor", f"unix:{mon},server=on,wait=off"])
         k.wait_for("send: ")                    # the timed run starts now
         time.sleep(0.3)
         with socket.socket(socket.AF_UNIX) as m:
@@ -175,9 +171,7 @@ def test_link_flap_counts_exactly_what_arrived(tmp_path):
             m.sendall(b"set_link n0 on\n")
             time.sleep(0.1)
         b = k.finish()
-        time.sleep(0.3)
-        rx.terminate()
-        summary = rx.communicate(timeout=10)[0].strip().splitlines()[-1]
+        seqs = [int.from_bytes(udp_payload(p)[:8], "big") for p in udp_frames(w.quiet())]
     assert b.status == STATUS_FAILED, b.out
     assert b.lines("@link") == ["@link up", "@link down", "@link up"], b.out
     done = b.tagged("done")
@@ -185,4 +179,4 @@ def test_link_flap_counts_exactly_what_arrived(tmp_path):
     assert sent + failed == 6000 and failed > 0 and sent > 3000, done
     # newlib's words for ENETDOWN
     assert any("Network interface is not configured" in l for l in b.lines("send: ")), b.out
-    assert summary.startswith(f"received {sent}/6000 valid, {6000 - sent} lost, 0 duplicated")
+    assert len(seqs) == sent and len(set(seqs)) == sent and max(seqs) == 5999
