@@ -281,8 +281,10 @@ lab:
 grade: deps
 	@$(PYTHON) tests/grade/grade.py $(if $(N),--lab $(N))
 
+# An e1000 on QEMU's user network: the driver can be debugged without root.
+GDB_NET ?= -netdev user,id=n0 -device e1000,netdev=n0
 gdb: $(BUILD)/kernel.elf
-	$(QEMU) -kernel $(BUILD)/kernel.elf -append "$(ARGS)" -nic none \
+	$(QEMU) -kernel $(BUILD)/kernel.elf -append "$(ARGS)" $(GDB_NET) \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none \
 		-serial mon:stdio -S -gdb tcp:127.0.0.1:1234 & \
 	gdb -q -ex 'target remote 127.0.0.1:1234' -ex 'hbreak kmain' -ex continue \

@@ -79,14 +79,22 @@ static void raw_rx(void *arg, const uint8_t *f, uint32_t len)
 	raw.rx_good++;
 }
 
-/* Post one frame, waiting for ring space (reclaim first, then sleep). */
-static void post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg)
+/*
+ * Post one frame, waiting for ring space (reclaim first, then sleep), at
+ * most TX_DRAIN_MS: 0, or the error of the last try.
+ */
+static int post_frame(struct e1000 *nic, const struct e1000_seg *seg, int nseg)
 {
-	while (e1000_tx_post(nic, seg, nseg, NULL) == -EAGAIN) {
+	uint64_t t0 = now_ns();
+	int rc;
+
+	while ((rc = e1000_tx_post(nic, seg, nseg, NULL)) == -EAGAIN &&
+	       now_ns() - t0 < TX_DRAIN_MS * 1000000ULL) {
 		e1000_tx_kick(nic);		/* what is batched must go first */
 		if (e1000_tx_reclaim(nic) == 0)
 			idle_wait_us(10000);
 	}
+	return rc;
 }
 
 static void send_all(struct e1000 *nic, const struct config *cfg, uint8_t *pool)
@@ -102,7 +110,11 @@ static void send_all(struct e1000 *nic, const struct config *cfg, uint8_t *pool)
 
 		build_frame(f, k, len, nic->mac);
 		split(f, len, nseg, seg);
-		post_frame(nic, seg, nseg);
+		if (post_frame(nic, seg, nseg) == -EAGAIN) {
+			printf("raw: the ring stayed full for %d ms: no frame reclaimed\n",
+			       TX_DRAIN_MS);
+			break;		/* post_frame kicked what was batched */
+		}
 		if ((k + 1) % cfg->batch == 0 || k + 1 == cfg->count)
 			e1000_tx_kick(nic);
 	}

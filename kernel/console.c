@@ -60,8 +60,9 @@ void console_init(void)
 }
 
 /*
- * One byte out of COM1, once the transmit holding register is empty; a
- * bounded wait, since a missing UART reads 0xFF and must not hang us.
+ * One byte out of COM1, once the transmit holding register is empty.  The
+ * wait is bounded: a UART that never says THRE (a broken or emulated one
+ * that misbehaves) must not hang the kernel.
  * [lab 1.1]
  */
 static void serial_putc(char c)

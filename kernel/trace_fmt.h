@@ -32,7 +32,7 @@ void trace_fmt_graph(const struct trace_event *ev, unsigned n, trace_out_t out, 
 /* {"traceEvents":[...]} with one "B" or "E" event per entry or exit. */
 void trace_fmt_json(const struct trace_event *ev, unsigned n, trace_out_t out, void *arg);
 
-/* The DURATION column: " M N.NNN us" padded to 15; M is Linux's marker. */
+/* The DURATION column: " M N.NNN us" padded or cut to 15; M is Linux's marker. */
 void trace_fmt_duration(char out[16], uint64_t ns);
 
 #endif

@@ -68,6 +68,11 @@ static const char *const exception_name[32] = {
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
 
+/*
+ * Gate vec of the IDT (SDM 6.14.1): a 64-bit interrupt gate to addr in the
+ * kernel's code segment, on IST stack ist.
+ * [lab 1.3]
+ */
 static void set_gate(int vec, uint64_t addr, int ist)
 {
 	struct idt_gate *g = &trap.idt[vec];
@@ -81,7 +86,11 @@ static void set_gate(int vec, uint64_t addr, int ist)
 	g->reserved = 0;
 }
 
-/* The 16-byte TSS descriptor (SDM 7.2.3) in GDT slots 3-4, then LTR. */
+/*
+ * The TSS with its two interrupt stacks, its 16-byte descriptor (SDM
+ * 7.2.3) in GDT slots 3-4, then LTR.
+ * [lab 1.3]
+ */
 static void load_tss(void)
 {
 	uint64_t base = (uint64_t)&trap.tss;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kernel/kernel.h"
 #include "kernel/lat.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"
@@ -149,31 +150,27 @@ static int gather_payload(struct e1000_seg *seg, const struct msghdr *m)
 }
 
 /*
- * Interrupts off.  Headers into the slot's header buffer, the payload
- * copied after them or gathered from the caller, and onto the ring.
- * Returns 1 if the frame points into the caller's memory, 0 if not.
+ * Interrupts off.  A datagram's frame as segments for the ring: the headers
+ * in the next slot's header buffer, the payload copied after them or
+ * gathered from the caller's iovecs.  Returns the number of segments.
  * [lab 5.4]
  */
-static int post(struct sock *s, const struct msghdr *m, const struct dest *d)
+static int build_frame(struct sock *s, const struct msghdr *m, const struct dest *d,
+		       struct e1000_seg *seg)
 {
 	uint8_t *hdr = e1000_tx_hdr_next(netif.nic);
-	struct e1000_seg seg[E1000_MAX_SEGS];
-	int nseg = 1, zerocopy = d->len > SOCK_COPY_MAX;
+	int nseg = 1;
 
 	seg[0].addr = hdr;
 	seg[0].len = HDRS_LEN;
-	if (zerocopy)
+	if (d->len > SOCK_COPY_MAX)
 		nseg = gather_payload(seg, m);
 	else
 		seg[0].len = copy_payload(hdr, m, d->len);
 	udp_build(hdr + ETH_HLEN + IP_HLEN, d->ip, s->lport, d->port, (uint32_t)d->len);
 	ip_build(hdr + ETH_HLEN, d->ip, IPPROTO_UDP, UDP_HLEN + (uint32_t)d->len);
 	eth_build(hdr, d->mac, ETHERTYPE_IPV4);
-	lat_stamp(LAT_AT_BUILT, 0);
-	e1000_tx_post_udp(netif.nic, seg, nseg, &s->owner);	/* cannot fail: checked */
-	lat_stamp(LAT_AT_POSTED, s->tx_posted);
-	s->tx_posted++;
-	return zerocopy;
+	return nseg;
 }
 
 /* Interrupts off.  Wait until every datagram posted so far is done. */
@@ -218,6 +215,8 @@ static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, in
 
 	for (; n < vlen; n++) {
 		const struct msghdr *m = &vec[n].msg_hdr;
+		struct e1000_seg seg[E1000_MAX_SEGS];
+		int nseg;
 
 		lat_stamp(LAT_AT_START, 0);
 		if ((rc = prepare(s, m, flags, &d, n > 0 && !vec[n - 1].msg_hdr.msg_name)) < 0)
@@ -226,7 +225,14 @@ static int send_batch(struct sock *s, struct mmsghdr *vec, unsigned int vlen, in
 		if ((rc = wait_ring(netif.nic, descs_needed(m, d.len), flags)) < 0)
 			break;
 		lat_stamp(LAT_AT_READY, 0);
-		zerocopy |= post(s, m, &d);
+		nseg = build_frame(s, m, &d, seg);
+		lat_stamp(LAT_AT_BUILT, 0);
+		/* wait_ring made room, so only a broken driver says no */
+		if (e1000_tx_post_udp(netif.nic, seg, nseg, &s->owner) < 0)
+			panic("net: e1000_tx_post_udp refused a frame the ring has room for");
+		lat_stamp(LAT_AT_POSTED, s->tx_posted);
+		s->tx_posted++;
+		zerocopy |= d.len > SOCK_COPY_MAX;
 		vec[n].msg_len = (unsigned int)d.len;
 	}
 	if (n > 0) {

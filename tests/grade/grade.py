@@ -119,19 +119,32 @@ def unit(binary, names=None):
         path = os.path.join(g.tree, "build", "unit", binary)
         if not os.path.exists(path):
             raise Failed(f"{binary} was not built")
-        p = subprocess.run([path], capture_output=True, text=True, errors="replace", timeout=120)
+        # One stream: cmocka flushes, so each error lands in its test's block.
+        p = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=120)
         with open(os.path.join(g.out, binary + ".log"), "w") as f:
-            f.write(p.stdout + p.stderr)
+            f.write(p.stdout)
         ok = set(re.findall(r"^\[       OK \] (\w+)", p.stdout, re.M))
         ran = set(re.findall(r"^\[ RUN      \] (\w+)", p.stdout, re.M))
-        want = set(names) if names else ran
-        if not want:
+        total = re.search(r"^\[==========\] Running (\d+) test", p.stdout, re.M)
+        if not total:
             raise Failed(f"{binary} ran no test (it crashed at start?)")
+        want = set(names) if names else ran
         bad = sorted(want - ok)
-        share = 1 - len(bad) / len(want)
+        of, failed = len(want), len(bad)
+        if not names and len(ran) < int(total.group(1)):
+            # It crashed: the tests after the crash count as failed too.
+            of = int(total.group(1))
+            failed += of - len(ran)
+            bad.append(f"and {of - len(ran)} that never ran (the binary died)")
+        share = 1 - failed / of
         if bad:
-            errors = re.findall(r"^\[  ERROR   \] --- (.*)$", p.stdout + p.stderr, re.M)
-            raise Failed(f"{binary}: {len(bad)} of {len(want)} failed: {', '.join(bad)}"
+            # The first error of a graded test (the binary may hold others).
+            blocks = re.split(r"^\[ RUN      \] ", p.stdout, flags=re.M)[1:]
+            errors = [f"{b.split()[0]}: {e}" for b in blocks if b.split()[0] in want
+                      for e in re.findall(r"^\[  ERROR   \] --- (.*)$", b, re.M)]
+            errors += re.findall(r"^==\d+==ERROR: (.*)$", p.stdout, re.M)  # the sanitizer
+            raise Failed(f"{binary}: {failed} of {of} failed: {', '.join(bad)}"
                          + (f"\n  first error: {errors[0]}" if errors else ""), share=share)
         return 1.0
     return run
@@ -264,7 +277,8 @@ def squeeze(ks):
 def raw_rx(g):
     count = 40
     with Peer() as peer:
-        k = Guest(g, "raw-rx", f"mode=raw count={count}", peer)
+        # An 8-slot ring: the 40 frames wrap it five times.
+        k = Guest(g, "raw-rx", f"mode=raw count={count} rxring=8", peer)
         peer.wait_for(count, lambda f: f[12:14] == b"\x88\xb5", 20)
         src = HOST_MAC
         for n in range(count):
@@ -321,7 +335,9 @@ def check_datagram(f, size):
     if udp[0:4] != b"\x23\x28\x23\x28":
         return "ports are not 9000 -> 9000"
     pseudo = ip[12:20] + b"\x00\x11" + ulen.to_bytes(2, "big")
-    if int.from_bytes(udp[6:8], "big") != 0 and csum(pseudo + udp[:ulen]) != 0:
+    if int.from_bytes(udp[6:8], "big") == 0:
+        return "UDP checksum 0 (none): the offload context or TXSM (handout 5.2)"
+    if csum(pseudo + udp[:ulen]) != 0:
         return "UDP checksum wrong"
     return None
 
@@ -479,7 +495,8 @@ TESTS = [
                             "test_rx_recycles_buffers", "test_rx_errors_dropped",
                             "test_rx_ring_full"])),
     (4, 20, "icr", "the ICR dispatch (test_e1000_intr)", unit("test_e1000_intr")),
-    (4, 40, "raw-rx", "40 frames injected are received, by interrupt", raw_rx),
+    (4, 40, "raw-rx", "40 frames injected are received, by interrupt, on an 8-slot ring",
+     raw_rx),
     (4, 20, "irq-link", "the IOAPIC route printed, @link up", irq_and_link),
     (5, 40, "stack", "the stack against the model NIC (test_net)", unit("test_net")),
     (5, 5, "offload", "the offload descriptors (test_e1000_ring)",
@@ -521,7 +538,26 @@ def hints(k):
         out.append("tx_posted > 0 with tx_done = 0: RS in the last descriptor, DD in the "
                    "reclaim (handout 3.2, 3.4)")
     if stats and stats.get("irqs") == "0":
-        out.append("irqs=0: the IOAPIC route or IMS (handout 4.1)")
+        if any(l.startswith("irq: line ") for l in k.lines):
+            out.append("irqs=0 although the route is set: IMS, or trap_interrupt does not "
+                       "call the handler (handout 4.1, 4.2)")
+        else:
+            out.append("irqs=0: the IOAPIC route or IMS (handout 4.1)")
+    if k.has("@panic net: no ring slot for the offload context"):
+        out.append("e1000_tx_set_udp_offload returned an error (handout 5.2)")
+    if k.has("e1000_tx_post_udp refused"):
+        out.append("build_frame gave no segments, or e1000_tx_post_udp or e1000_tx_post "
+                   "failed (handout 5.4, 5.2, 3.2)")
+    if k.has("Host is unreachable"):
+        out.append("EHOSTUNREACH: no ARP answer was understood; arp_input's merge, "
+                   "arp_lookup's ages in ms against now_ns() in ns (handout 5.3)")
+    stages = {l.split()[1] for l in k.lines if l.startswith("@lat ")}
+    if k.has("stages=1") and "stage=call" in stages and "stage=build" not in stages:
+        out.append("@lat for call but no stage lines: lat_stamp_hit (handout 6.2)")
+    if k.has("@done mode=send") and not stages:
+        out.append("no @lat line at all: hist_add counts nothing (handout 6.1)")
+    if k.has("trace=1") and not k.has("# tracer: function_graph"):
+        out.append("trace=1 printed no graph: trace_fmt_graph (handout 6.3)")
     return out
 
 
