@@ -4,18 +4,16 @@ rootless wire), mode=blast's datagrams arrive whole at a Linux socket and
 mode=reflect sends back what a Linux socket sent (on a tap); and the static
 neighbour (arp=IP@MAC) sends the first datagram with no ARP exchange and is
 never replaced (on the wire)."""
-import os
 import time
 
 import pytest
 from scapy.all import ARP, IP, UDP, Ether
 
-from kernel import STATUS_CMDLINE, STATUS_OK, Running, boot, tap_nic
-from netns import HOST_MAC, NetNS, need_root
-from test_udp import MAC, assert_headers_valid, payload, send_stream, udp_frames, udp_payload
+from kernel import STATUS_CMDLINE, STATUS_OK, boot
+from netns import HOST_MAC
+from test_udp import assert_echoes, assert_headers_valid, payload, send_stream, udp_frames, \
+    udp_payload
 from wire import Wire
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @pytest.mark.parametrize("size", [18, 1472])
@@ -48,20 +46,8 @@ def test_blast_arrives_whole(tmp_path, batch):
         assert_headers_valid(p)
 
 
-def test_reflect_sends_back_what_came(tmp_path):
-    need_root()
-    count = 40
-    with NetNS() as ns:
-        ns.neighbour("192.0.2.2", MAC)      # the reflector answers no ARP
-        k = Running(ns, f"mode=reflect count={count}", tap_nic(mac=MAC), timeout=120)
-        k.wait_for("reflect: ")
-        r = ns.run("/usr/bin/python3", os.path.join(HERE, "echo_client.py"),
-                   "192.0.2.2", "9000", str(count), "7", check=False, timeout=100)
-        b = k.finish()
-    assert r.stdout.strip() == f"echo: {count} sent, {count} ok, 0 wrong, 0 lost", \
-        r.stdout + r.stderr
-    assert b.status == STATUS_OK, b.out
-    assert b.tagged("done") == {"mode": "reflect", "sent": str(count), "failed": "0"}
+def test_reflect_sends_back_what_came():
+    assert_echoes("reflect", 40, seed=7, static_neighbour=True)    # it answers no ARP
 
 
 def test_static_neighbour_needs_no_arp():

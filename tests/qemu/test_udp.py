@@ -139,19 +139,26 @@ def test_ping_from_host(tmp_path):
     assert big.returncode == 0 and " 0% packet loss" in big.stdout, big.stdout
 
 
-def test_udp_echo_of_random_payloads(tmp_path):
+def assert_echoes(mode, count, seed, static_neighbour=False):
+    """Boot mode=echo or mode=reflect; a Linux socket (echo_client.py) sends
+    count datagrams of random payloads and must get each back unchanged."""
     need_root()
-    count = 60
     with NetNS() as ns:
-        k = Running(ns, f"mode=echo count={count}", tap_nic(mac=MAC), timeout=120)
-        k.wait_for("echo: ")
+        if static_neighbour:
+            ns.neighbour("192.0.2.2", MAC)
+        k = Running(ns, f"mode={mode} count={count}", tap_nic(mac=MAC), timeout=120)
+        k.wait_for(f"{mode}: ")
         r = ns.run("/usr/bin/python3", os.path.join(HERE, "echo_client.py"),
-                   "192.0.2.2", "9000", str(count), "1", check=False, timeout=100)
+                   "192.0.2.2", "9000", str(count), str(seed), check=False, timeout=100)
         b = k.finish()
     assert r.stdout.strip() == f"echo: {count} sent, {count} ok, 0 wrong, 0 lost", \
         r.stdout + r.stderr
     assert b.status == STATUS_OK, b.out
-    assert b.tagged("done") == {"mode": "echo", "sent": str(count), "failed": "0"}
+    assert b.tagged("done") == {"mode": mode, "sent": str(count), "failed": "0"}
+
+
+def test_udp_echo_of_random_payloads():
+    assert_echoes("echo", 60, seed=1)
 
 
 def test_link_flap_counts_exactly_what_arrived(tmp_path):
