@@ -111,10 +111,11 @@ struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring)
 		printf("e1000: no transmit ring of %u descriptors\n", (unsigned)txring);
 		return NULL;
 	}
-	if (e1000_rx_init(nic, rxring) < 0)				/* lab 4 */
+	if (e1000_rx_init(nic, rxring) < 0) {				/* lab 4 */
 		printf("e1000: no receive ring of %u descriptors: sending only\n",
 		       (unsigned)rxring);
-	else if (e1000_irq_init(nic) < 0)
+		rxring = 0;
+	} else if (e1000_irq_init(nic) < 0)
 		printf("e1000: cannot route interrupt line %d: polling only\n", nic->irq);
 	printf("e1000: %u TX and %u RX descriptors, %u-byte receive buffers\n",
 	       (unsigned)txring, (unsigned)rxring, E1000_RX_BUF_SIZE);

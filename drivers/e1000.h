@@ -86,7 +86,7 @@ struct e1000 {
 
 	struct e1000_tx_desc *tx_ring;
 	uint32_t tx_count;		/* descriptors */
-	uint32_t tx_tail;		/* mirrors TDT: next slot to fill */
+	uint32_t tx_tail;		/* next slot to fill; TDT at the next kick */
 	uint32_t tx_clean;		/* next slot to reclaim */
 	uint32_t tx_kicked;		/* TDT as last written: slots before it are the NIC's */
 	struct e1000_tx_slot *tx_slot;	/* tx_count entries */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "drivers/e1000.h"
+#include "kernel/x86.h"
 
 /* Physical address of kernel memory: the kernel is identity-mapped. */
 static uint64_t dma_addr(const void *p)
@@ -248,7 +249,7 @@ int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_st
  */
 void e1000_tx_kick(struct e1000 *nic)
 {
-	__asm__ volatile("" : : : "memory");
+	barrier();
 	e1000_write(nic, E1000_TDT, nic->tx_tail);
 	nic->stats.tx_kicks++;
 	if (!(e1000_read(nic, E1000_STATUS) & E1000_STATUS_LU))
@@ -311,7 +312,7 @@ uint32_t e1000_rx_poll(struct e1000 *nic)
 
 		if (!(status & E1000_RXD_STAT_DD))
 			break;
-		__asm__ volatile("" : : : "memory");	/* status before the data */
+		barrier();	/* status before the data */
 		if (!(status & E1000_RXD_STAT_EOP)) {
 			nic->rx_skip = 1;	/* no LPE: no frame should span buffers */
 			nic->stats.rx_errors++;
