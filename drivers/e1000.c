@@ -145,14 +145,16 @@ void e1000_stats_print(struct e1000 *nic)
 	s->mpc += e1000_read(nic, E1000_MPC);
 	s->rnbc += e1000_read(nic, E1000_RNBC);
 	s->crcerrs += e1000_read(nic, E1000_CRCERRS);
+	s->roc += e1000_read(nic, E1000_ROC);
 	printf("@stats gptc=%llu gprc=%llu gotc=%llu gorc=%llu tpt=%llu tpr=%llu mpc=%llu "
-	       "rnbc=%llu crcerrs=%llu tx_posted=%llu tx_done=%llu tx_kicks=%llu tx_contexts=%llu tx_offline=%llu "
+	       "rnbc=%llu crcerrs=%llu roc=%llu tx_posted=%llu tx_done=%llu tx_kicks=%llu tx_contexts=%llu tx_offline=%llu "
 	       "rx_frames=%llu rx_errors=%llu rx_overruns=%llu irqs=%llu\n",
 	       (unsigned long long)s->gptc, (unsigned long long)s->gprc,
 	       (unsigned long long)s->gotc, (unsigned long long)s->gorc,
 	       (unsigned long long)s->tpt, (unsigned long long)s->tpr,
 	       (unsigned long long)s->mpc, (unsigned long long)s->rnbc,
-	       (unsigned long long)s->crcerrs, (unsigned long long)s->tx_posted,
+	       (unsigned long long)s->crcerrs, (unsigned long long)s->roc,
+	       (unsigned long long)s->tx_posted,
 	       (unsigned long long)s->tx_done, (unsigned long long)s->tx_kicks,
 	       (unsigned long long)s->tx_contexts, (unsigned long long)s->tx_offline,
 	       (unsigned long long)s->rx_frames, (unsigned long long)s->rx_errors,

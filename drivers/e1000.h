@@ -48,6 +48,7 @@ struct e1000_stats {
 	uint64_t gotc, gorc;		/* good octets sent / received (MAC) */
 	uint64_t tpt, tpr;		/* total packets sent / received (MAC) */
 	uint64_t mpc, rnbc, crcerrs;	/* missed, no buffer, CRC errors (MAC) */
+	uint64_t roc;			/* oversized frames dropped (MAC) */
 	uint64_t tx_posted;		/* frames put on the ring */
 	uint64_t tx_done;		/* frames the NIC reported done */
 	uint64_t tx_kicks;		/* TDT writes */

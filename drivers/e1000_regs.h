@@ -113,6 +113,7 @@
 #define E1000_GOTCL		0x4090		/* good octets transmitted */
 #define E1000_GOTCH		0x4094
 #define E1000_RNBC		0x40A0		/* receive no buffers */
+#define E1000_ROC		0x40B0		/* receive oversize: longer than 1522 bytes */
 #define E1000_TPR		0x40D0		/* total packets received */
 #define E1000_TPT		0x40D4		/* total packets transmitted */
 

@@ -209,10 +209,12 @@ void arp_input(const uint8_t *pkt, uint32_t len)
 	uint32_t spa, tpa;
 
 	if (len < ARP_LEN || get_be16(a->htype) != 1 ||
-	    get_be16(a->ptype) != ETHERTYPE_IPV4 || a->hlen != 6 || a->plen != 4) {
+	    get_be16(a->ptype) != ETHERTYPE_IPV4 || a->hlen != 6 || a->plen != 4 ||
+	    (get_be16(a->op) != ARP_REQUEST && get_be16(a->op) != ARP_REPLY)) {
 		net_drop(DROP_ARP_BAD);
 		return;
 	}
+	netif.rx_arp++;
 	spa = get_be32(a->spa);
 	tpa = get_be32(a->tpa);
 	/* RFC 826 "merge": refresh a known sender; learn one that asks for us. */

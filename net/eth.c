@@ -28,13 +28,18 @@ void eth_input(void *arg, const uint8_t *frame, uint32_t len)
 	const struct eth_hdr *e = (const struct eth_hdr *)frame;
 
 	(void)arg;
+	netif.rx_frames++;
 	if (len < ETH_HLEN) {
 		net_drop(DROP_SHORT);
 		return;
 	}
 	switch (get_be16(e->type)) {
 	case ETHERTYPE_IPV4:
-		ip_input(frame + ETH_HLEN, len - ETH_HLEN);
+		/* RFC 1122 3.3.6; and this stack has no broadcast or multicast use */
+		if (e->dst[0] & 1)
+			net_drop(DROP_IP_BCAST);
+		else
+			ip_input(frame + ETH_HLEN, len - ETH_HLEN);
 		break;
 	case ETHERTYPE_ARP:
 		arp_input(frame + ETH_HLEN, len - ETH_HLEN);

@@ -74,5 +74,7 @@ void icmp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 	if (net_tx(&seg, 1, &b->owner) < 0) {
 		b->busy = 0;
 		net_drop(DROP_TX_BUSY);
+		return;
 	}
+	netif.rx_echo++;
 }

@@ -1,8 +1,8 @@
 /*
  * net/ip.c - IPv4 (RFC 791): routing, the header we send, and the checks
  * on what we receive.  No options, no fragments: a datagram that does not
- * fit the MTU is refused before it is built (EMSGSIZE), and a fragment
- * that arrives is dropped and counted.
+ * fit the MTU is refused before it is built (EMSGSIZE), and a fragment or
+ * a header with options that arrives is dropped and counted.
  */
 #include <errno.h>
 #include <string.h>
@@ -70,6 +70,8 @@ void ip_input(const uint8_t *pkt, uint32_t len)
 	total = get_be16(ip->len);
 	if ((ip->vhl >> 4) != 4 || hlen < IP_HLEN) {
 		net_drop(DROP_IP_VERSION);
+	} else if (hlen > IP_HLEN) {
+		net_drop(DROP_IP_OPTIONS);
 	} else if (total < hlen || total > len || hlen > len || total > MTU) {
 		net_drop(DROP_IP_LEN);	/* Ethernet padding makes len > total: fine */
 	} else if (csum_buf(ip, hlen) != 0) {

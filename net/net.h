@@ -76,12 +76,18 @@ struct arp_pkt {
 	uint8_t tha[6], tpa[4];	/* target */
 };
 
-/* Why a received frame was dropped: one counter each, printed at the end. */
+/*
+ * Why a received frame was dropped: one counter each, printed at the end
+ * (@drops).  Every frame the driver hands up ends in exactly one of these
+ * or in one of struct netif's rx_* counters (@rx): the books balance.
+ */
 enum drop_reason {
 	DROP_SHORT,		/* shorter than its headers say */
 	DROP_ETHERTYPE,		/* neither IPv4 nor ARP */
-	DROP_ARP_BAD,		/* not Ethernet/IPv4 ARP */
+	DROP_ARP_BAD,		/* not Ethernet/IPv4 ARP, or neither request nor reply */
+	DROP_IP_BCAST,		/* IPv4 to a broadcast or multicast MAC: we take none */
 	DROP_IP_VERSION,	/* not version 4, or header length < 5 */
+	DROP_IP_OPTIONS,	/* a header with options: we implement none */
 	DROP_IP_CSUM,
 	DROP_IP_LEN,		/* total length beyond the frame */
 	DROP_IP_FRAGMENT,	/* we do not reassemble */
@@ -106,6 +112,10 @@ struct netif {
 	uint32_t gw;			/* 0: none */
 	uint16_t ip_id;			/* next IPv4 identification */
 	uint64_t drops[DROP_NREASONS];
+	uint64_t rx_frames;		/* frames the driver handed up */
+	uint64_t rx_udp;		/* datagrams queued for a socket */
+	uint64_t rx_echo;		/* echo requests answered */
+	uint64_t rx_arp;		/* ARP requests and replies taken in */
 };
 
 extern struct netif netif;

@@ -12,9 +12,15 @@
 struct netif netif;
 
 static const char *const drop_name[DROP_NREASONS] = {
-	"short", "ethertype", "arp_bad", "ip_version", "ip_csum", "ip_len",
-	"ip_fragment", "ip_not_us", "ip_proto", "udp_len", "udp_csum",
-	"udp_no_socket", "udp_queue_full", "icmp_csum", "icmp_type", "tx_busy",
+	[DROP_SHORT] = "short",			[DROP_ETHERTYPE] = "ethertype",
+	[DROP_ARP_BAD] = "arp_bad",		[DROP_IP_BCAST] = "ip_bcast",
+	[DROP_IP_VERSION] = "ip_version",	[DROP_IP_OPTIONS] = "ip_options",
+	[DROP_IP_CSUM] = "ip_csum",		[DROP_IP_LEN] = "ip_len",
+	[DROP_IP_FRAGMENT] = "ip_fragment",	[DROP_IP_NOT_US] = "ip_not_us",
+	[DROP_IP_PROTO] = "ip_proto",		[DROP_UDP_LEN] = "udp_len",
+	[DROP_UDP_CSUM] = "udp_csum",		[DROP_UDP_NO_SOCKET] = "udp_no_socket",
+	[DROP_UDP_QUEUE_FULL] = "udp_queue_full", [DROP_ICMP_CSUM] = "icmp_csum",
+	[DROP_ICMP_TYPE] = "icmp_type",		[DROP_TX_BUSY] = "tx_busy",
 };
 
 /* The driver's completion hook, in the TX interrupt: tell the frame's owner. */
@@ -95,10 +101,18 @@ int net_tx(const struct e1000_seg *seg, int nseg, struct tx_owner *owner)
 	return rc;
 }
 
+/* @drops, then @rx: what came in and where each frame went. */
 void net_print_drops(void)
 {
+	uint64_t dropped = 0;
+
 	printf("@drops");
-	for (int i = 0; i < DROP_NREASONS; i++)
+	for (int i = 0; i < DROP_NREASONS; i++) {
 		printf(" %s=%llu", drop_name[i], (unsigned long long)netif.drops[i]);
-	printf("\n");
+		dropped += netif.drops[i];
+	}
+	printf("\n@rx frames=%llu udp=%llu echo=%llu arp=%llu dropped=%llu\n",
+	       (unsigned long long)netif.rx_frames, (unsigned long long)netif.rx_udp,
+	       (unsigned long long)netif.rx_echo, (unsigned long long)netif.rx_arp,
+	       (unsigned long long)dropped);
 }

@@ -65,6 +65,7 @@ void udp_input(const struct ip_hdr *ip, const uint8_t *pkt, uint32_t len)
 	switch (sock_deliver(get_be16(u->dport), get_be32(ip->src), get_be16(u->sport),
 			     pkt + UDP_HLEN, ulen - UDP_HLEN)) {
 	case 0:
+		netif.rx_udp++;
 		break;
 	case -ENOBUFS:
 		net_drop(DROP_UDP_QUEUE_FULL);

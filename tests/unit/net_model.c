@@ -299,6 +299,7 @@ static int nic_setup(uint32_t txring)
 	assert_int_equal(e1000_rx_init(nic, RXRING), 0);
 	arp_cache_clear();
 	memset(netif.drops, 0, sizeof(netif.drops));
+	netif.rx_frames = netif.rx_udp = netif.rx_echo = netif.rx_arp = 0;
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(i * 7 + 3);
 	net_init(nic, &cfg);

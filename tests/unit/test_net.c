@@ -490,6 +490,8 @@ static void test_recv_no_csum_and_trunc(void **state)
 	put_be16(f + ETH_HLEN + IP_HLEN + 6, 0);
 	eth_input(NULL, f, len);
 	assert_int_equal(recvmsg(fd, &m, MSG_DONTWAIT), 7);
+	assert_int_equal(netif.rx_frames, 1);
+	assert_int_equal(netif.rx_udp, 1);
 	assert_int_equal(m.msg_flags, MSG_TRUNC);
 	assert_memory_equal(buf, payload, 3);
 	assert_memory_equal(buf + 8, payload + 3, 4);
@@ -497,13 +499,15 @@ static void test_recv_no_csum_and_trunc(void **state)
 
 enum damage {
 	BAD_UDP_CSUM, BAD_IP_CSUM, FRAGMENT_MF, FRAGMENT_OFFSET, IP_V6, NO_SOCKET,
-	NOT_US, ETHERTYPE, SHORT, UDP_LEN, PROTO, NDAMAGE
+	NOT_US, ETHERTYPE, SHORT, UDP_LEN, PROTO, OPTIONS, BCAST_MAC, MCAST_MAC,
+	ARP_OP, NDAMAGE
 };
 
 static const enum drop_reason damage_reason[NDAMAGE] = {
 	DROP_UDP_CSUM, DROP_IP_CSUM, DROP_IP_FRAGMENT, DROP_IP_FRAGMENT,
 	DROP_IP_VERSION, DROP_UDP_NO_SOCKET, DROP_IP_NOT_US, DROP_ETHERTYPE,
-	DROP_SHORT, DROP_UDP_LEN, DROP_IP_PROTO,
+	DROP_SHORT, DROP_UDP_LEN, DROP_IP_PROTO, DROP_IP_OPTIONS, DROP_IP_BCAST,
+	DROP_IP_BCAST, DROP_ARP_BAD,
 };
 
 /* A good datagram to port 9000, damaged one way; returns its length. */
@@ -524,6 +528,13 @@ static uint32_t damaged_frame(uint8_t *f, enum damage how)
 	case SHORT:		return ETH_HLEN + IP_HLEN - 1;
 	case UDP_LEN:		put_be16(udp + 4, 49); return len;
 	case PROTO:		ip[9] = 6; break;
+	case OPTIONS:		ip[0] = 0x46; break;	/* 4 bytes of options */
+	case BCAST_MAC:		memset(f, 0xFF, 6); return len;
+	case MCAST_MAC:		memcpy(f, "\x01\x00\x5e\x00\x00\x01", 6); return len;
+	case ARP_OP:		/* neither request nor reply */
+		put_be16(f + 12, 0x0806);
+		arp_make(ip, 3, our_mac, IP(192, 0, 2, 9), zero_mac, OUR_IP);
+		return 60;
 	default:		fail();
 	}
 	put_be16(ip + 10, 0);
@@ -542,6 +553,8 @@ static void test_recv_drops(void **state)
 		eth_input(NULL, f, damaged_frame(f, how));
 		if (netif.drops[damage_reason[how]] != 1 || drops_total() != 1)
 			fail_msg("damage %d: not dropped as reason %d", how, damage_reason[how]);
+		assert_int_equal(netif.rx_frames, how + 1);
+		assert_int_equal(netif.rx_udp + netif.rx_echo + netif.rx_arp, 0);
 		assert_int_equal(recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL), -1);
 		assert_int_equal(errno, EAGAIN);
 	}
@@ -625,6 +638,10 @@ static void test_icmp_echo(void **state)
 	assert_int_equal(netif.drops[DROP_ICMP_CSUM], 1);
 	nic_run();
 	assert_int_equal(model.nsent, 1);
+	/* The books: four frames in, one answered, three dropped. */
+	assert_int_equal(netif.rx_frames, 4);
+	assert_int_equal(netif.rx_echo, 1);
+	assert_int_equal(drops_total(), 3);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
