@@ -79,7 +79,7 @@ struct arp_pkt {
 /*
  * Why a received frame was dropped: one counter each, printed at the end
  * (@drops).  Every frame the driver hands up ends in exactly one of these
- * or in one of struct netif's rx_* counters (@rx): the books balance.
+ * or in one of struct netif's rx_* counters (@received): the books balance.
  */
 enum drop_reason {
 	DROP_SHORT,		/* shorter than its headers say */

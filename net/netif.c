@@ -101,7 +101,7 @@ int net_tx(const struct e1000_seg *seg, int nseg, struct tx_owner *owner)
 	return rc;
 }
 
-/* @drops, then @rx: what came in and where each frame went. */
+/* @drops, then @received: what came in and where each frame went. */
 void net_print_drops(void)
 {
 	uint64_t dropped = 0;
@@ -111,7 +111,7 @@ void net_print_drops(void)
 		printf(" %s=%llu", drop_name[i], (unsigned long long)netif.drops[i]);
 		dropped += netif.drops[i];
 	}
-	printf("\n@rx frames=%llu udp=%llu echo=%llu arp=%llu dropped=%llu\n",
+	printf("\n@received frames=%llu udp=%llu echo=%llu arp=%llu dropped=%llu\n",
 	       (unsigned long long)netif.rx_frames, (unsigned long long)netif.rx_udp,
 	       (unsigned long long)netif.rx_echo, (unsigned long long)netif.rx_arp,
 	       (unsigned long long)dropped);

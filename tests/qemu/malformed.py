@@ -2,7 +2,7 @@
 
 Every class is a list of frames that the host sends to the guest (MAC
 02:00:00:00:00:42, 192.0.2.2) and the counter that must rise by exactly
-their number: one of the kernel's @drops reasons, `arp` of @rx (taken in,
+their number: one of the kernel's @drops reasons, `arp` of @received (taken in,
 not answered), or `nic` (the NIC itself refuses it and no counter of the
 stack sees it).  README's table "Where a received frame ends" is this
 list in words.

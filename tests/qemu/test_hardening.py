@@ -71,7 +71,7 @@ def test_malformed_frames_are_counted_class_by_class(tmp_path):
     # The stream went on, whole.
     assert summary == f"received {count}/{count} valid, 0 lost, 0 duplicated, 0 corrupt"
 
-    stats, drops, books = b.tagged("stats"), b.tagged("drops"), b.tagged("rx")
+    stats, drops, books = b.tagged("stats"), b.tagged("drops"), b.tagged("received")
     want = {}
     for name, n in sent.items():
         where = CLASSES[name][0]
@@ -93,4 +93,4 @@ def test_malformed_frames_are_counted_class_by_class(tmp_path):
     others = rdpcap(pcap)
     assert len(others) == 1 and others[0].haslayer(ARP) and others[0][ARP].pdst == "192.0.2.2", \
         [p.summary() for p in others[:5]]
-    print(b.lines("@stats")[0], b.lines("@drops")[0], b.lines("@rx")[0], sep="\n")
+    print(b.lines("@stats")[0], b.lines("@drops")[0], b.lines("@received")[0], sep="\n")
