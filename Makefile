@@ -103,7 +103,7 @@ UNIT_BINS  := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 # Host programs: the receiver of `make run` and of the tests.
 HOST_BINS  := $(BUILD)/host/udp_receiver $(BUILD)/host/udp_pingpong $(BUILD)/host/tap_blast
 
-.PHONY: all iso run test unit host bench bare lab grade gdb deps clean distclean
+.PHONY: all iso run test unit host fuzzers fuzz bench soak bare lab grade gdb deps clean distclean
 all: $(BUILD)/kernel.elf $(BUILD)/unikernel.iso $(HOST_BINS)
 
 deps:
@@ -235,10 +235,11 @@ $(BUILD)/unit/test_checksum: tests/unit/test_checksum.c net/checksum.c net/check
 # kernel/time.h) are the host shims, not the real ones.
 # socket(), sendmsg() ... are defined in the binary itself and take
 # precedence over libc's (and ASan's interceptors), so the sanitizers stay.
-NET_TEST_SRCS := tests/unit/test_net.c tests/unit/net_model.c tests/unit/nic_model.c \
+NET_STACK_SRCS := tests/unit/net_model.c tests/unit/nic_model.c \
 		 net/netif.c net/checksum.c net/eth.c \
 		 net/arp.c net/ip.c net/udp.c net/icmp.c net/socket.c net/send.c net/recv.c \
 		 drivers/e1000_ring.c kernel/cmdline.c kernel/lat.c kernel/hist.c kernel/patch.c
+NET_TEST_SRCS := tests/unit/test_net.c $(NET_STACK_SRCS)
 NET_TEST_HDRS := net/net.h net/socket.h net/sock.h net/checksum.h net/byteorder.h \
 		 drivers/e1000.h drivers/e1000_regs.h kernel/cmdline.h kernel/lat.h kernel/patch.h \
 		 tests/unit/net_model.h tests/unit/nic_model.h \
@@ -250,6 +251,34 @@ $(BUILD)/unit/test_net: $(NET_TEST_SRCS) $(NET_TEST_HDRS)
 
 unit: $(UNIT_BINS)
 
+# libFuzzer harnesses (tests/fuzz/): clang with its sanitizers, the stack
+# on the unit tests' model NIC.  make fuzz runs each for FUZZ_TIME seconds.
+FUZZERS    := eth rx arp ip udp icmp cmdline
+FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZERS))
+FUZZ_CC    := clang
+FUZZCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TIME  ?= 60
+
+$(BUILD)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c kernel/cmdline.c kernel/cmdline.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZCFLAGS) -o $@ tests/fuzz/fuzz_cmdline.c kernel/cmdline.c
+
+$(BUILD)/fuzz/fuzz_udp $(BUILD)/fuzz/fuzz_icmp: tests/fuzz/fuzz_l4.c tests/fuzz/fuzz_l4.h
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz.h \
+		      $(NET_STACK_SRCS) $(NET_TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -Itests/unit/shim $(FUZZCFLAGS) -o $@ $< tests/fuzz/fuzz_common.c \
+		$(if $(filter fuzz_udp fuzz_icmp,$(notdir $@)),tests/fuzz/fuzz_l4.c) \
+		$(NET_STACK_SRCS) -lcmocka
+
+fuzzers: $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzzers
+	@$(PYTHON) tests/fuzz/run.py --time $(FUZZ_TIME)
+
 # Host programs
 $(BUILD)/host/%: tests/host/%.c
 	@mkdir -p $(dir $@)
@@ -258,7 +287,7 @@ $(BUILD)/host/%: tests/host/%.c
 host: $(HOST_BINS)
 
 test: deps
-	@$(MAKE) --no-print-directory all unit host
+	@$(MAKE) --no-print-directory all unit host fuzzers
 	@$(PYTHON) tests/run.py $(UNIT_BINS)
 
 run: deps
@@ -272,6 +301,13 @@ bench: deps
 	@$(MAKE) --no-print-directory all host bare
 	@scripts/linux-guest.sh $(BUILD)/linux
 	@$(PYTHON) tests/bench/bench.py --publish docs
+
+# docs/reliability.md: ten million datagrams through the tap, then a sweep
+# of rings, batches and sizes, every datagram checked (build/soak/report.md).
+SOAK_COUNT ?= 10000000
+soak: deps
+	@$(MAKE) --no-print-directory all host
+	@$(PYTHON) tests/soak/soak.py --count $(SOAK_COUNT)
 
 # The labs (docs/labs/): a student tree for lab N, and the grader.
 lab:

@@ -13,6 +13,8 @@ xorriso
 mtools
 newlib-source
 libcmocka-dev
+clang
+libclang-rt-14-dev
 python3
 python3-pytest
 python3-scapy
