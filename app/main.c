@@ -23,6 +23,7 @@
 #include "drivers/e1000_rawtest.h"
 
 static struct config cfg;
+extern char boot_stack_guard[];	/* boot/boot.S: the page under kmain's stack */
 
 static void parse_cmdline(void)
 {
@@ -35,7 +36,20 @@ static void parse_cmdline(void)
 	}
 }
 
-/* fault=pf|ud|de: take a CPU exception on purpose, to test the panic path. */
+/* Use 1 KiB of stack a call, for ever (the limit is out of reach): fault=stack. */
+static volatile uint64_t recurse_limit = UINT64_MAX;
+
+__attribute__((noinline)) static uint64_t recurse(uint64_t depth)
+{
+	volatile uint8_t frame[1024];
+
+	if (depth == recurse_limit)
+		return 0;
+	frame[depth % sizeof(frame)] = (uint8_t)depth;
+	return recurse(depth + 1) + frame[(depth * 7) % sizeof(frame)];
+}
+
+/* fault=pf|ud|de|stack: take a CPU exception on purpose, to test the panic path. */
 static void debug_fault(enum debug_fault f)
 {
 	switch (f) {
@@ -49,6 +63,10 @@ static void debug_fault(enum debug_fault f)
 	case FAULT_DE:
 		__asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx" : : : "eax", "ecx", "edx");
 		break;
+	case FAULT_STACK:
+		printf("debug: recursing until the boot stack overflows\n");
+		(void)recurse(0);
+		break;
 	case FAULT_NONE:
 		break;
 	}
@@ -60,6 +78,7 @@ void kmain(uint32_t magic, uint32_t info)
 
 	console_init();
 	trap_init();
+	mem_guard(boot_stack_guard, "the boot stack");
 	bootinfo_init(magic, info);
 	setvbuf(stdout, NULL, _IONBF, 0);	/* console order = program order */
 	printf("unikernel %s, loaded by %s\n", KERNEL_VERSION, bootinfo.loader);

@@ -174,7 +174,10 @@ boot_pdpt:
 	.skip	4096
 boot_pd:
 	.skip	4 * 4096		/* 2048 entries x 2 MiB = 4 GiB */
-	.balign 16
+	.balign 4096
+	.globl	boot_stack_guard
+boot_stack_guard:			/* kmain unmaps it: an overflow faults here */
+	.skip	4096
 boot_stack:
 	.skip	BOOT_STACK_SIZE
 boot_stack_top:

@@ -227,7 +227,7 @@ static int parse_word(struct parser *ps, struct span v, const char *const *words
 static int parse_value(struct parser *ps, enum key k, struct span v)
 {
 	static const char *const modes[] = { "send", "echo", "idle", "raw", "blast", "reflect" };
-	static const char *const faults[] = { "none", "pf", "ud", "de" };
+	static const char *const faults[] = { "none", "pf", "ud", "de", "stack" };
 	struct config *c = ps->cfg;
 	uint32_t u = 0;
 	int w = 0, r;
@@ -244,7 +244,7 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 		c->mode = (enum app_mode)w;
 		return r;
 	case K_FAULT:
-		r = parse_word(ps, v, faults, 4, &w);
+		r = parse_word(ps, v, faults, 5, &w);
 		c->fault = (enum debug_fault)w;
 		return r;
 	case K_SPORT:	r = parse_num(ps, v, 1, 65535, &u); c->sport = (uint16_t)u; return r;

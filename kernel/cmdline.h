@@ -25,6 +25,7 @@ enum debug_fault {
 	FAULT_PF,	/* read an unmapped address: #PF */
 	FAULT_UD,	/* ud2: #UD */
 	FAULT_DE,	/* divide by zero: #DE */
+	FAULT_STACK,	/* recurse until the boot stack's guard page: #PF */
 };
 
 /* IPv4 addresses are kept in host byte order here; net/ converts on the wire. */

@@ -12,6 +12,16 @@ void mem_init(void);
 /* Mark [phys, phys + len) uncached (PCD | PWT) in the identity map. */
 void mem_map_uncached(uint64_t phys, uint64_t len);
 
+/*
+ * Unmap the 4 KiB page at page (page-aligned, in the identity map) so that
+ * a stack growing into it faults instead of overwriting what lies below;
+ * name is the stack's, for the report.
+ */
+void mem_guard(void *page, const char *name);
+
+/* The name given to the guard page that holds addr, or NULL. */
+const char *mem_guard_at(uint64_t addr);
+
 /* The heap, for _sbrk: [heap_start, heap_limit). */
 extern uintptr_t heap_start, heap_limit;
 

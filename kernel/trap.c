@@ -14,6 +14,7 @@
 #include "kernel/apic.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include "kernel/mem.h"
 #include "kernel/param.h"
 #include "kernel/x86.h"
 
@@ -52,8 +53,11 @@ static struct {
 	int panicking;		/* set once: a fault while panicking just exits */
 } trap __attribute__((aligned(16)));
 
-static uint8_t irq_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t fault_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+/* The interrupt stacks, each above a guard page (unmapped by trap_init). */
+static struct {
+	uint8_t guard[4096];
+	uint8_t stack[IST_STACK_SIZE];
+} irq_stack, fault_stack __attribute__((aligned(4096)));
 
 static const char *const exception_name[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -96,8 +100,8 @@ static void load_tss(void)
 	uint64_t base = (uint64_t)&trap.tss;
 	uint64_t limit = sizeof(trap.tss) - 1;
 
-	trap.tss.ist[IST_IRQ - 1] = (uint64_t)(irq_stack + sizeof(irq_stack));
-	trap.tss.ist[IST_FAULT - 1] = (uint64_t)(fault_stack + sizeof(fault_stack));
+	trap.tss.ist[IST_IRQ - 1] = (uint64_t)(irq_stack.stack + sizeof(irq_stack.stack));
+	trap.tss.ist[IST_FAULT - 1] = (uint64_t)(fault_stack.stack + sizeof(fault_stack.stack));
 	trap.tss.iomap_base = sizeof(trap.tss);	/* no I/O bitmap */
 
 	gdt[GDT_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
@@ -116,6 +120,8 @@ void trap_init(void)
 	} __attribute__((packed)) idtr = { sizeof(trap.idt) - 1, (uint64_t)trap.idt };
 
 	load_tss();
+	mem_guard(irq_stack.guard, "the interrupt stack (IST1)");
+	mem_guard(fault_stack.guard, "the exception stack (IST2)");
 	for (int v = 0; v < 256; v++)
 		set_gate(v, (uint64_t)(trap_stubs + 16 * v), v < 32 ? IST_FAULT : IST_IRQ);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
@@ -201,6 +207,12 @@ static void trap_interrupt(int v)
 /* Called from trap_common for every vector. */
 void trap_dispatch(struct trapframe *tf)
 {
+	const char *guard;
+
+	if (tf->vector == 14 && (guard = mem_guard_at(read_cr2())) != NULL) {
+		console_puts("\ntrap: stack overflow: the page fault is in the guard page under ");
+		console_puts(guard);
+	}
 	if (tf->vector < 32)
 		trap_exception(tf);
 	else

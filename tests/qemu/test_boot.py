@@ -1,6 +1,8 @@
 """The boot foundation, judged from outside: exit codes, @ lines, both boot
 paths (QEMU -kernel and the GRUB ISO), KVM where it can run."""
 import os
+import re
+import socket
 import subprocess
 import time
 
@@ -75,6 +77,53 @@ def test_halts_without_exit_device():
     finally:
         p.kill()
         p.wait()
+
+
+def test_stack_overflow_hits_the_guard_page():
+    b = boot("fault=stack")
+    assert b.status == STATUS_PANIC, b.out
+    assert "trap: stack overflow: the page fault is in the guard page under the boot stack" \
+        in b.out
+    panic = b.tagged("panic")
+    guard = symbol("boot_stack_guard")
+    assert int(panic["vector"]) == 14 and guard <= int(panic["cr2"], 16) < guard + 4096, b.out
+
+
+def symbol(name):
+    out = subprocess.run(["nm", os.path.join(BUILD, "kernel64.elf")], capture_output=True,
+                         text=True, check=True).stdout
+    return next(int(l.split()[0], 16) for l in out.splitlines() if l.split()[-1] == name)
+
+
+def test_every_stack_has_an_unmapped_guard_page(tmp_path):
+    """QEMU's own view of the page tables (monitor: info mem), once the
+    kernel has halted: the page under each stack is missing from the map,
+    the stack itself is there."""
+    mon = str(tmp_path / "monitor.sock")
+    cmd = qemu_cmd(exit_device=False, extra=["-monitor", f"unix:{mon},server=on,wait=off"])
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.DEVNULL)
+    try:
+        out = b""
+        deadline = time.time() + 30
+        while b"no supported NIC" not in out and time.time() < deadline:
+            out += os.read(p.stdout.fileno(), 4096)
+        with socket.socket(socket.AF_UNIX) as m:
+            m.connect(mon)
+            m.sendall(b"info mem\n")
+            time.sleep(0.5)
+            mem = m.recv(1 << 20).decode("utf-8", "replace")
+    finally:
+        p.kill()
+        p.wait()
+    ranges = [tuple(int(x, 16) for x in l.split()[0].split("-"))
+              for l in mem.splitlines() if re.match(r"^[0-9a-f]{16}-[0-9a-f]{16} ", l)]
+    mapped = lambda a: any(lo <= a < hi for lo, hi in ranges)
+    assert ranges, mem
+    for guard in ("boot_stack_guard", "irq_stack", "fault_stack"):     # each starts with its guard
+        a = symbol(guard)
+        assert not mapped(a) and not mapped(a + 4095), f"{guard} at {a:#x} is mapped"
+        assert mapped(a - 1) and mapped(a + 4096), f"the pages around {guard} are not mapped"
 
 
 def test_iso_boots_with_default_cmdline():
