@@ -162,8 +162,11 @@ int nic_model_rx(struct e1000 *nic, const uint8_t *frame, uint32_t len,
 	uint32_t head = e1000_read(nic, E1000_RDH);
 	struct e1000_rx_desc *d = (struct e1000_rx_desc *)dma_ptr(base) + head;
 
-	if (head == e1000_read(nic, E1000_RDT)) {
+	if (head == e1000_read(nic, E1000_RDT)) {	/* no buffer: missed, as QEMU counts it */
 		model.rx_overruns++;
+		e1000_write(nic, E1000_MPC, e1000_read(nic, E1000_MPC) + 1);
+		e1000_write(nic, E1000_RNBC, e1000_read(nic, E1000_RNBC) + 1);
+		e1000_write(nic, E1000_ICR, e1000_read(nic, E1000_ICR) | E1000_INT_RXO);
 		return -1;
 	}
 	assert_true(len <= E1000_RX_BUF_SIZE);
@@ -172,5 +175,6 @@ int nic_model_rx(struct e1000 *nic, const uint8_t *frame, uint32_t len,
 	d->errors = fault == RX_CRC_ERROR ? 0x01 : 0;
 	d->status = E1000_RXD_STAT_DD | (fault == RX_NO_EOP ? 0 : E1000_RXD_STAT_EOP);
 	e1000_write(nic, E1000_RDH, (head + 1) % count);
+	e1000_write(nic, E1000_ICR, e1000_read(nic, E1000_ICR) | E1000_INT_RXT0);
 	return 0;
 }
