@@ -148,6 +148,7 @@ void e1000_stats_print(struct e1000 *nic)
 	s->roc += e1000_read(nic, E1000_ROC);
 	printf("@stats gptc=%llu gprc=%llu gotc=%llu gorc=%llu tpt=%llu tpr=%llu mpc=%llu "
 	       "rnbc=%llu crcerrs=%llu roc=%llu tx_posted=%llu tx_done=%llu tx_kicks=%llu tx_contexts=%llu tx_offline=%llu "
+	       "tx_resets=%llu tx_aborted=%llu "
 	       "rx_frames=%llu rx_errors=%llu rx_overruns=%llu irqs=%llu\n",
 	       (unsigned long long)s->gptc, (unsigned long long)s->gprc,
 	       (unsigned long long)s->gotc, (unsigned long long)s->gorc,
@@ -157,6 +158,7 @@ void e1000_stats_print(struct e1000 *nic)
 	       (unsigned long long)s->tx_posted,
 	       (unsigned long long)s->tx_done, (unsigned long long)s->tx_kicks,
 	       (unsigned long long)s->tx_contexts, (unsigned long long)s->tx_offline,
+	       (unsigned long long)s->tx_resets, (unsigned long long)s->tx_aborted,
 	       (unsigned long long)s->rx_frames, (unsigned long long)s->rx_errors,
 	       (unsigned long long)s->rx_overruns, (unsigned long long)s->irqs);
 }

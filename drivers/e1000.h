@@ -54,6 +54,8 @@ struct e1000_stats {
 	uint64_t tx_kicks;		/* TDT writes */
 	uint64_t tx_contexts;		/* context descriptors (checksum offload set-up) */
 	uint64_t tx_offline;		/* frames handed over while the link was down */
+	uint64_t tx_resets;		/* transmit timeouts: the transmit unit reset */
+	uint64_t tx_aborted;		/* frames a reset took off the ring unsent */
 	uint64_t rx_frames;		/* frames handed to rx_handler */
 	uint64_t rx_errors;		/* frames dropped: error bits, or no EOP */
 	uint64_t rx_overruns;		/* RXO interrupts */
@@ -131,6 +133,7 @@ int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_st
 void e1000_tx_kick(struct e1000 *nic);
 void e1000_tx_kick_empty(struct e1000 *nic);
 uint32_t e1000_tx_reclaim(struct e1000 *nic);
+void e1000_tx_timeout(struct e1000 *nic);
 uint32_t e1000_rx_poll(struct e1000 *nic);
 
 /* Accumulate the MAC's statistics counters and print "@stats ...". */
@@ -190,6 +193,12 @@ static inline uint8_t *e1000_tx_hdr_next(struct e1000 *nic)
 static inline uint64_t e1000_irq_count(const struct e1000 *nic)
 {
 	return __atomic_load_n(&nic->stats.irqs, __ATOMIC_RELAXED);
+}
+
+/* Frames the NIC has finished so far (never falls): progress, for a watchdog. */
+static inline uint64_t e1000_tx_completed(const struct e1000 *nic)
+{
+	return __atomic_load_n(&nic->stats.tx_done, __ATOMIC_RELAXED);
 }
 
 static inline int e1000_tx_busy(const struct e1000 *nic)

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,6 +295,42 @@ uint32_t e1000_tx_reclaim(struct e1000 *nic)
 			nic->tx_done(nic->tx_done_arg, s->cookie, !s->offline);
 	}
 	return n;
+}
+
+/*
+ * The transmit timeout (Linux's e1000_tx_timeout; the caller is the
+ * watchdog, which saw the NIC finish nothing for a second): take what the
+ * NIC did finish, then stop the transmit unit, end every frame still on
+ * the ring as not sent (tx_done with on_wire 0, counted in tx_aborted: it
+ * is never sent again, and its buffers are its owner's again), and start
+ * the unit again on an empty ring, as e1000_tx_init left it (14.5).  A
+ * context descriptor is gone with the rest: the caller posts it again.
+ */
+void e1000_tx_timeout(struct e1000 *nic)
+{
+	uint32_t tctl = e1000_read(nic, E1000_TCTL), aborted = 0;
+
+	e1000_tx_reclaim(nic);
+	e1000_write(nic, E1000_TCTL, tctl & ~E1000_TCTL_EN);
+	while (nic->tx_clean != nic->tx_tail) {
+		const struct e1000_tx_slot *s = &nic->tx_slot[nic->tx_clean];
+
+		nic->tx_clean = ring_add(nic->tx_clean, s->nseg, nic->tx_count);
+		if (s->context)
+			continue;
+		aborted++;
+		if (nic->tx_done)
+			nic->tx_done(nic->tx_done_arg, s->cookie, 0);
+	}
+	memset(nic->tx_ring, 0, nic->tx_count * sizeof(struct e1000_tx_desc));
+	nic->tx_tail = nic->tx_clean = nic->tx_kicked = 0;
+	e1000_write(nic, E1000_TDH, 0);
+	e1000_write(nic, E1000_TDT, 0);
+	e1000_write(nic, E1000_TCTL, tctl);
+	nic->stats.tx_aborted += aborted;
+	nic->stats.tx_resets++;
+	printf("e1000: transmit timeout: %u frames dropped, transmit unit reset\n",
+	       (unsigned)aborted);
 }
 
 /*

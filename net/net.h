@@ -131,6 +131,7 @@ struct tx_owner {
 /* net/netif.c */
 void net_init(struct e1000 *nic, const struct config *cfg);
 void net_drop(enum drop_reason why);
+void net_tx_timeout(void);
 void net_print_drops(void);
 int net_tx(const struct e1000_seg *seg, int nseg, struct tx_owner *owner);
 

@@ -80,6 +80,20 @@ int net_prime(uint32_t dst)
 	return rc < 0 ? rc : arp_resolve(nexthop, mac, 0);
 }
 
+/*
+ * The transmit watchdog's verdict (net/send.c's waits): the NIC finished
+ * nothing in SOCK_WAIT_MS.  As Linux's dev_watchdog calls the driver's
+ * tx_timeout: reset the transmit side, then post the offload context again.
+ */
+void net_tx_timeout(void)
+{
+	uint64_t flags = irq_save();
+
+	e1000_tx_timeout(netif.nic);
+	set_udp_offload(netif.nic);
+	irq_restore(flags);
+}
+
 void net_drop(enum drop_reason why)
 {
 	netif.drops[why]++;

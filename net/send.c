@@ -94,20 +94,33 @@ static int prepare(struct sock *s, const struct msghdr *m, int flags, struct des
 	return arp_resolve(nexthop, d->mac, flags & MSG_DONTWAIT);
 }
 
+/*
+ * The watchdog, at the end of a wait of SOCK_WAIT_MS: if the NIC finished
+ * nothing in all that time (done is what it had finished when the wait
+ * began), it is stuck: reset its transmit side.
+ */
+static void watchdog(uint64_t done)
+{
+	if (e1000_tx_completed(netif.nic) == done)
+		net_tx_timeout();
+}
+
 /* Interrupts off.  Wait until need descriptors are free, kicking first. */
 static int wait_ring(struct e1000 *nic, uint32_t need, int flags)
 {
-	uint64_t deadline = 0;
+	uint64_t deadline = 0, done = e1000_tx_completed(nic);
 
 	if (need > e1000_tx_capacity(nic))
 		return -EMSGSIZE;	/* more iovecs than this ring can ever take */
 	while (e1000_tx_free(nic) < need) {
 		if (flags & MSG_DONTWAIT)
 			return -EAGAIN;
-		if (!deadline)
+		if (!deadline) {
 			deadline = now_ns() + SOCK_WAIT_MS * 1000000ULL;
-		else if (now_ns() > deadline)
+		} else if (now_ns() > deadline) {
+			watchdog(done);
 			return -ENOBUFS;
+		}
 		e1000_tx_kick(nic);	/* a batch's earlier frames must go first */
 		if (e1000_tx_reclaim(nic) == 0)
 			idle_wait_us(1000);
@@ -177,12 +190,15 @@ static int build_frame(struct sock *s, const struct msghdr *m, const struct dest
 int sock_wait_done(struct sock *s)
 {
 	uint64_t deadline = now_ns() + SOCK_WAIT_MS * 1000000ULL;
+	uint64_t done = e1000_tx_completed(netif.nic);
 
 	while (s->tx_done < s->tx_posted) {
 		if (e1000_tx_reclaim(netif.nic) > 0)
 			continue;
-		if (now_ns() > deadline)
+		if (now_ns() > deadline) {
+			watchdog(done);
 			return -ETIMEDOUT;
+		}
 		idle_wait_us(1000);
 	}
 	lat_stamp(LAT_AT_SEEN, s->tx_posted - 1);

@@ -4,7 +4,6 @@
  * net/recv.c; net/socket.h says what the calls promise.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kernel/lat.h"
@@ -14,6 +13,7 @@
 #define EPHEMERAL_PORT	49152
 
 static struct sock socks[SOCK_MAX];
+static struct dgram rxq_store[SOCK_MAX][SOCK_RXQ_LEN];	/* socks[i]'s receive queue */
 
 int sock_fail(int err)
 {
@@ -53,8 +53,7 @@ int socket(int domain, int type, int protocol)
 		if (type != SOCK_DGRAM || (protocol != 0 && protocol != IPPROTO_UDP))
 			return sock_fail(EPROTONOSUPPORT);
 		memset(s, 0, sizeof(*s));
-		if (!(s->rxq = malloc(SOCK_RXQ_LEN * sizeof(struct dgram))))
-			return sock_fail(ENOBUFS);
+		s->rxq = rxq_store[i];
 		s->owner.done = sock_tx_done;
 		s->used = 1;
 		return SOCK_FD_BASE + i;
@@ -158,7 +157,6 @@ int sock_close(int fd)
 	s->used = 0;
 	s->lport = 0;
 	irq_restore(irq);
-	free(s->rxq);
 	return 0;
 }
 

@@ -19,7 +19,11 @@
  * (EAGAIN after sending the request); a zero-copy datagram still waits
  * for its own DMA, which is not a resource wait.  Should the NIC not
  * finish a zero-copy frame within SOCK_WAIT_MS, the call fails with
- * ETIMEDOUT, and the buffers stay the NIC's until close() returns.
+ * ETIMEDOUT; if it finished nothing at all in that time, the watchdog
+ * resets its transmit side, which drops the frame (never to be sent) and
+ * gives the buffers back; otherwise they stay the NIC's until close()
+ * returns.  Likewise a wait for ring space ends in ENOBUFS after
+ * SOCK_WAIT_MS, with the same reset if the NIC finished nothing.
  *
  * Differences from Linux, on purpose: msg_iovlen 0 is EINVAL (Linux sends
  * an empty datagram; iovecs of length 0 inside are fine here too); at most

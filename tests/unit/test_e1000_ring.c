@@ -342,6 +342,43 @@ static void test_tx_offline(void **state)
 	assert_int_equal(nic->stats.tx_offline, 1);
 }
 
+/*
+ * The transmit timeout: of four frames handed over, the NIC finished one
+ * and then stopped.  The reset reports that one as sent and the other
+ * three as not sent, leaves TDH = TDT = 0 and the unit on, and a frame
+ * after it goes out alone: nothing from before is ever sent again.
+ */
+static void test_tx_timeout(void **state)
+{
+	struct e1000 *nic = nic_new(8, 0);
+
+	(void)state;
+	for (uint32_t id = 0; id < 4; id++)
+		assert_int_equal(post_frame(nic, id, 60 + id, 1 + id % 2), 0);
+	e1000_tx_kick(nic);
+	assert_int_equal(nic_model_tx(nic, 1), 1);
+	e1000_tx_timeout(nic);
+	assert_int_equal(done.n, 4);
+	for (uint32_t id = 0; id < 4; id++) {
+		assert_ptr_equal(done.cookie[id], cookie(id));
+		assert_int_equal(done.on_wire[id], id == 0);
+	}
+	assert_int_equal(nic->stats.tx_done, 1);
+	assert_int_equal(nic->stats.tx_aborted, 3);
+	assert_int_equal(nic->stats.tx_resets, 1);
+	assert_int_equal(e1000_read(nic, E1000_TDH), 0);
+	assert_int_equal(e1000_read(nic, E1000_TDT), 0);
+	assert_true(e1000_read(nic, E1000_TCTL) & E1000_TCTL_EN);
+	assert_int_equal(e1000_tx_free(nic), 7);
+	assert_int_equal(post_frame(nic, 9, 100, 2), 0);
+	e1000_tx_kick(nic);
+	assert_int_equal(nic_model_tx(nic, UINT32_MAX), 1);
+	assert_int_equal(model.nsent, 2);
+	assert_sent(1, 9, 100);
+	assert_int_equal(e1000_tx_reclaim(nic), 1);
+	assert_ptr_equal(done.cookie[4], cookie(9));
+}
+
 static void test_tx_many_segments(void **state)
 {
 	static const int nsegs[] = { 2, 5, E1000_MAX_SEGS };
@@ -672,6 +709,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_tx_one_segment, teardown),
 		cmocka_unit_test_teardown(test_tx_udp_offload, teardown),
 		cmocka_unit_test_teardown(test_tx_offline, teardown),
+		cmocka_unit_test_teardown(test_tx_timeout, teardown),
 		cmocka_unit_test_teardown(test_tx_many_segments, teardown),
 		cmocka_unit_test_teardown(test_tx_batching, teardown),
 		cmocka_unit_test_teardown(test_tx_wrap_around, teardown),

@@ -201,12 +201,76 @@ static void test_sendmsg_misuse(void **state)
 	assert_int_equal(sendmsg(fd, &m, 0), 10);	/* and still works */
 }
 
-/* A full ring: EAGAIN with MSG_DONTWAIT, ENOBUFS after a wait, then room. */
+/* A failed call sets errno and returns -1. */
+static void expect_errno(int rc, int err)
+{
+	assert_int_equal(rc, -1);
+	assert_int_equal(errno, err);
+	errno = 0;
+}
+
+/* socket, bind, connect and close, each errno they document. */
+static void test_socket_misuse(void **state)
+{
+	struct sockaddr_in us = addr(OUR_IP, 7000), other = addr(IP(192, 0, 2, 99), 7001);
+	struct sockaddr_in any = addr(0, 7000), peer = addr(PEER_IP, 9000);
+	int fd[SOCK_MAX], a;
+
+	(void)state;
+	expect_errno(socket(AF_INET + 8, SOCK_DGRAM, 0), EAFNOSUPPORT);
+	expect_errno(socket(AF_INET, SOCK_DGRAM + 1, 0), EPROTONOSUPPORT);
+	expect_errno(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), EPROTONOSUPPORT);
+	for (int i = 0; i < SOCK_MAX; i++)
+		fd[i] = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	expect_errno(socket(AF_INET, SOCK_DGRAM, 0), EMFILE);
+	a = fd[0];
+	assert_int_equal(bind(a, (struct sockaddr *)&us, sizeof(us)), 0);
+	expect_errno(bind(a, (struct sockaddr *)&any, sizeof(any)), EINVAL);	/* bound */
+	expect_errno(bind(fd[1], (struct sockaddr *)&any, sizeof(any)), EADDRINUSE);
+	expect_errno(bind(fd[1], (struct sockaddr *)&other, sizeof(other)), EADDRNOTAVAIL);
+	expect_errno(bind(fd[1], (struct sockaddr *)&us, sizeof(us) - 1), EINVAL);
+	expect_errno(bind(fd[1], NULL, sizeof(us)), EFAULT);
+	peer.sin_family = AF_INET + 8;
+	expect_errno(connect(fd[1], (struct sockaddr *)&peer, sizeof(peer)), EAFNOSUPPORT);
+	peer = addr(0, 9000);
+	expect_errno(connect(fd[1], (struct sockaddr *)&peer, sizeof(peer)), EINVAL);
+	expect_errno(bind(SOCK_FD_BASE + SOCK_MAX, (struct sockaddr *)&any, sizeof(any)), EBADF);
+	assert_int_equal(sock_close(fd[SOCK_MAX - 1]), 0);
+	expect_errno(sock_close(fd[SOCK_MAX - 1]), EBADF);
+	assert_true(socket(AF_INET, SOCK_DGRAM, 0) >= SOCK_FD_BASE);	/* the slot is free again */
+}
+
+/* recvfrom and recvmsg, each errno they document. */
+static void test_recv_misuse(void **state)
+{
+	int fd = udp_socket(9000), unbound = udp_socket(0);
+	uint8_t buf[16];
+	struct sockaddr_in from;
+	struct msghdr m = { NULL, 0, NULL, 1, NULL, 0, 0 };
+
+	(void)state;
+	expect_errno(recvfrom(SOCK_FD_BASE + SOCK_MAX, buf, sizeof(buf), 0, NULL, NULL), EBADF);
+	expect_errno(recvmsg(fd, NULL, 0), EFAULT);
+	expect_errno(recvmsg(fd, &m, 0), EFAULT);		/* msg_iov NULL */
+	expect_errno(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, NULL), EFAULT);
+	expect_errno(recvfrom(fd, buf, sizeof(buf), 0x1, NULL, NULL), EOPNOTSUPP);
+	expect_errno(recvfrom(unbound, buf, sizeof(buf), 0, NULL, NULL), EINVAL);
+	expect_errno(recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, NULL, NULL), EAGAIN);
+}
+
+/*
+ * A full ring on a NIC that finishes nothing: EAGAIN with MSG_DONTWAIT;
+ * ENOBUFS after SOCK_WAIT_MS, and the watchdog's reset then: the 63
+ * datagrams on the ring are dropped and counted as not sent (none of them
+ * is ever sent later), and once the NIC works again the next datagram goes
+ * out alone, its checksum offloaded (the context descriptor was put back).
+ */
 static void test_full_ring(void **state)
 {
 	int fd = udp_socket(9000);
 	struct msghdr m = { NULL, 0, &(struct iovec){ payload, 18 }, 1, NULL, 0, 0 };
 	struct sockaddr_in to = addr(PEER_IP, 9000);
+	uint8_t want[E1000_MAX_FRAME];
 	uint64_t t0;
 
 	(void)state;
@@ -221,10 +285,43 @@ static void test_full_ring(void **state)
 	t0 = clock_ns;
 	expect_fail(fd, &m, 0, ENOBUFS);
 	assert_true(clock_ns - t0 >= SOCK_WAIT_MS * 1000000ULL);
+	assert_int_equal(the_nic.stats.tx_resets, 1);
+	assert_int_equal(the_nic.stats.tx_aborted, TXRING - 1);
+	assert_int_equal(sock_completed(fd), 0);	/* none of them reached the wire */
 	world.paused = 0;
-	assert_int_equal(sendmsg(fd, &m, 0), 18);	/* waits while the NIC drains */
+	assert_int_equal(sendmsg(fd, &m, 0), 18);
 	nic_run();
-	assert_int_equal(model.nsent, TXRING);
+	assert_int_equal(model.nsent, 1);
+	assert_frame(0, want, ref_out(want, peer_mac, PEER_IP, 9000, 9000, TXRING, payload, 18));
+	assert_int_equal(sock_completed(fd), 1);
+}
+
+/*
+ * A NIC that finishes slowly is no stuck NIC: a message of 3 descriptors
+ * waits on a full ring while the NIC finishes one frame, then fails with
+ * ENOBUFS, but nothing is reset and every datagram goes out in the end.
+ */
+static void test_slow_ring_is_not_reset(void **state)
+{
+	int fd = udp_socket(9000);
+	struct iovec one = { payload, 18 }, two[2] = { { payload, 100 }, { payload, 100 } };
+	struct sockaddr_in to = addr(PEER_IP, 9000);
+	struct msghdr m = { &to, sizeof(to), &one, 1, NULL, 0, 0 };
+
+	(void)state;
+	learn(PEER_IP, peer_mac);
+	world.paused = 1;
+	for (int i = 0; i < TXRING - 1; i++)
+		assert_int_equal(sendmsg(fd, &m, MSG_DONTWAIT), 18);
+	nic_model_tx(&the_nic, 1);	/* one frame done, reclaimed during the wait */
+	m.msg_iov = two;
+	m.msg_iovlen = 2;
+	expect_fail(fd, &m, 0, ENOBUFS);
+	assert_int_equal(the_nic.stats.tx_resets, 0);
+	world.paused = 0;
+	nic_run();
+	assert_int_equal(model.nsent, TXRING - 1);
+	assert_int_equal(sock_completed(fd), TXRING - 1);
 }
 
 /*
@@ -242,6 +339,12 @@ static void test_zerocopy_stall(void **state)
 	errno = 0;
 	assert_int_equal(send_to(fd, payload, 200, 0, PEER_IP, 9000), -1);
 	assert_int_equal(errno, ETIMEDOUT);
+	/* The watchdog took the frame back: the buffer is the caller's again. */
+	assert_int_equal(the_nic.stats.tx_resets, 1);
+	assert_int_equal(the_nic.stats.tx_aborted, 1);
+	world.paused = 0;
+	assert_int_equal(send_to(fd, payload, 200, 0, PEER_IP, 9000), 200);
+	assert_int_equal(model.nsent, 1);
 }
 
 /*
@@ -654,7 +757,10 @@ int main(void)
 		T(test_udp_csum_zero_sent_as_ffff),
 		T(test_udp_via_gateway),
 		T(test_sendmsg_misuse),
+		T(test_socket_misuse),
+		T(test_recv_misuse),
 		T(test_full_ring),
+		T(test_slow_ring_is_not_reset),
 		T(test_zerocopy_stall),
 		cmocka_unit_test_setup_teardown(test_gather_wider_than_ring, setup_ring8,
 						teardown),
