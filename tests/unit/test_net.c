@@ -402,6 +402,11 @@ static void test_sendmmsg(void **state)
 	vec[3].msg_hdr.msg_iovlen = 0;	/* a bad message ends the batch there */
 	assert_int_equal(sendmmsg(fd, vec, 8, 0), 3);
 	assert_int_equal(the_nic.stats.tx_kicks, kicks + 2);
+	vec[0].msg_hdr.msg_iovlen = 0;	/* a bad first message: its errno */
+	errno = 0;
+	assert_int_equal(sendmmsg(fd, vec, 8, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(the_nic.stats.tx_kicks, kicks + 2);
 }
 
 /* ---- ARP ---------------------------------------------------------------- */
