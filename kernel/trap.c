@@ -54,10 +54,10 @@ static struct {
 } trap __attribute__((aligned(16)));
 
 /* The interrupt stacks, each above a guard page (unmapped by trap_init). */
-static struct {
+static struct __attribute__((aligned(4096))) {
 	uint8_t guard[4096];
 	uint8_t stack[IST_STACK_SIZE];
-} irq_stack, fault_stack __attribute__((aligned(4096)));
+} irq_stack, fault_stack;
 
 static const char *const exception_name[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
