@@ -206,7 +206,7 @@ $(BUILD)/unit/test_console: tests/unit/test_console.c kernel/console.c kernel/co
 	@mkdir -p $(dir $@)
 	$(CC) $(SHIM) $(HOSTCFLAGS) -o $@ tests/unit/test_console.c kernel/console.c -lcmocka
 
-$(BUILD)/unit/test_pci: tests/unit/test_pci.c drivers/pci.c drivers/pci.h $(SHIMS)
+$(BUILD)/unit/test_pci: tests/unit/test_pci.c drivers/pci.c drivers/pci.h kernel/acpi.h kernel/mem.h $(SHIMS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SHIM) $(HOSTCFLAGS) -o $@ tests/unit/test_pci.c drivers/pci.c -lcmocka
 

@@ -1,6 +1,10 @@
 /*
- * drivers/pci.c - PCI enumeration through configuration mechanism #1
- * (ports 0xCF8/0xCFC; PCI Local Bus Specification 3.0, 3.2.2.3.2).
+ * drivers/pci.c - PCI enumeration.  Configuration space is read through
+ * PCI Express's memory window (ECAM: PCI Express Base Specification 3.0,
+ * 7.2.2; its base from ACPI's MCFG) where the firmware gives one, as on
+ * QEMU's q35, and otherwise through configuration mechanism #1 (ports
+ * 0xCF8/0xCFC; PCI Local Bus Specification 3.0, 3.2.2.3.2), as on pc.
+ * ECAM also reaches the extended capabilities, above offset 0xFF.
  *
  * The scan starts at bus 0 and follows every PCI-to-PCI bridge to its
  * secondary bus, so every bus that exists is visited and no time is spent
@@ -12,6 +16,8 @@
 #include <string.h>
 
 #include "drivers/pci.h"
+#include "kernel/acpi.h"
+#include "kernel/mem.h"
 #include "kernel/x86.h"
 
 #define PCI_CONFIG_ADDRESS	0xCF8
@@ -22,6 +28,8 @@
 static struct {
 	struct pci_dev dev[PCI_MAX_DEVICES];
 	int ndev;
+	uint64_t ecam;			/* the ECAM window, 0: none (the ports) */
+	uint8_t ecam_start, ecam_end;	/* the buses it covers */
 } pci;
 
 static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
@@ -31,29 +39,63 @@ static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 }
 
 /*
- * A 32-bit read of configuration space: the address to CONFIG_ADDRESS,
- * the data from CONFIG_DATA.  0xFFFFFFFF where no function answers.
+ * A 32-bit read of configuration space through the ports: the address to
+ * CONFIG_ADDRESS, the data from CONFIG_DATA.  0xFFFFFFFF where no
+ * function answers.
  * [lab 2.1]
  */
-static uint32_t cfg_read(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
+static uint32_t cfg_read_port(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 {
 	outl(PCI_CONFIG_ADDRESS, cfg_addr(bus, dev, fn, off));
 	return inl(PCI_CONFIG_DATA);
 }
 
-uint32_t pci_read32(const struct pci_dev *d, uint8_t off)
+/*
+ * A 32-bit write of configuration space through the ports.
+ * [lab 2.1]
+ */
+static void cfg_write_port(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v)
+{
+	outl(PCI_CONFIG_ADDRESS, cfg_addr(bus, dev, fn, off));
+	outl(PCI_CONFIG_DATA, v);
+}
+
+uint64_t pci_ecam_addr(uint64_t base, uint8_t bus_start, uint8_t bus, uint8_t dev,
+		       uint8_t fn, uint16_t off)
+{
+	return base + ((uint64_t)(uint8_t)(bus - bus_start) << 20 | (uint64_t)(dev & 31) << 15 |
+		       (uint64_t)(fn & 7) << 12 | (off & 0xFFC));
+}
+
+static int on_ecam(uint8_t bus)
+{
+	return pci.ecam && bus >= pci.ecam_start && bus <= pci.ecam_end;
+}
+
+/* Configuration space, 32 bits at off: ECAM, or the ports below 256. */
+static uint32_t cfg_read(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
+{
+	if (on_ecam(bus))
+		return mmio_read32(pci_ecam_addr(pci.ecam, pci.ecam_start, bus, dev, fn, off));
+	return off < 256 ? cfg_read_port(bus, dev, fn, (uint8_t)off) : 0xFFFFFFFF;
+}
+
+static void cfg_write(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, uint32_t v)
+{
+	if (on_ecam(bus))
+		mmio_write32(pci_ecam_addr(pci.ecam, pci.ecam_start, bus, dev, fn, off), v);
+	else if (off < 256)
+		cfg_write_port(bus, dev, fn, (uint8_t)off, v);
+}
+
+uint32_t pci_read32(const struct pci_dev *d, uint16_t off)
 {
 	return cfg_read(d->bus, d->dev, d->fn, off);
 }
 
-/*
- * A 32-bit write of a function's configuration space, as cfg_read reads.
- * [lab 2.1]
- */
-void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)
+void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
 {
-	outl(PCI_CONFIG_ADDRESS, cfg_addr(d->bus, d->dev, d->fn, off));
-	outl(PCI_CONFIG_DATA, v);
+	cfg_write(d->bus, d->dev, d->fn, off, v);
 }
 
 /*
@@ -102,6 +144,69 @@ static void read_bars(struct pci_dev *d, int nbars)
 	pci_write32(d, PCI_COMMAND, cmd);
 }
 
+int pci_find_cap(const struct pci_dev *d, uint8_t id)
+{
+	uint8_t off;
+	int hops = 48;			/* a looping list must not hang the scan */
+
+	if (!(pci_read32(d, PCI_COMMAND) & (PCI_STATUS_CAP_LIST << 16)))
+		return 0;
+	for (off = (uint8_t)pci_read32(d, PCI_CAP_PTR) & 0xFC; off && hops--;) {
+		uint32_t h = pci_read32(d, off);
+
+		if ((uint8_t)h == id)
+			return off;
+		off = (uint8_t)(h >> 8) & 0xFC;
+	}
+	return 0;
+}
+
+int pci_find_ext_cap(const struct pci_dev *d, uint16_t id)
+{
+	uint16_t off = 0x100;
+	int hops = 960;
+
+	if (!on_ecam(d->bus))
+		return 0;
+	while (off >= 0x100 && hops--) {
+		uint32_t h = pci_read32(d, off);
+
+		if (h == 0 || h == 0xFFFFFFFF)
+			return 0;
+		if ((uint16_t)h == id)
+			return off;
+		off = (uint16_t)(h >> 20) & 0xFFC;
+	}
+	return 0;
+}
+
+/* " name@offset" of each capability, the way lspci -v names them. */
+static void print_caps(const struct pci_dev *d)
+{
+	static const struct {
+		uint16_t id;
+		const char *name;
+	} std[] = { { 0x01, "pm" }, { 0x05, "msi" }, { 0x09, "vendor" }, { 0x10, "pcie" },
+		    { 0x11, "msix" } }, ext[] = { { 0x01, "aer" }, { 0x03, "dsn" },
+		    { 0x0B, "vendor" }, { 0x0E, "ari" }, { 0x10, "sriov" } };
+	int any = 0;
+
+	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
+		int off = pci_find_cap(d, (uint8_t)std[i].id);
+
+		if (off)
+			printf("%s %s@%#x", any++ ? "" : "pci:          caps", std[i].name, off);
+	}
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		int off = pci_find_ext_cap(d, ext[i].id);
+
+		if (off)
+			printf("%s %s@%#x", any++ ? "" : "pci:          caps", ext[i].name, off);
+	}
+	if (any)
+		printf("\n");
+}
+
 static void print_dev(const struct pci_dev *d)
 {
 	static const char *const type[] = { "", "io", "mem32", "mem64" };
@@ -118,6 +223,7 @@ static void print_dev(const struct pci_dev *d)
 			       type[d->bar[i].type], (unsigned long long)d->bar[i].base,
 			       (unsigned long long)d->bar[i].size,
 			       d->bar[i].prefetchable ? " prefetchable" : "");
+	print_caps(d);
 }
 
 static void scan_bus(uint8_t bus);
@@ -176,7 +282,19 @@ static void scan_bus(uint8_t bus)
 
 void pci_init(void)
 {
+	uint64_t base;
+	uint8_t start, end;
+
 	pci.ndev = 0;
+	pci.ecam = 0;
+	if (acpi_mcfg(&base, &start, &end) == 0 && base && start <= end) {
+		mem_map_uncached(base, (uint64_t)(end - start + 1) << 20);
+		pci.ecam = base, pci.ecam_start = start, pci.ecam_end = end;
+		printf("pci: configuration through ECAM at %#llx, buses %u-%u\n",
+		       (unsigned long long)base, start, end);
+	} else {
+		printf("pci: configuration through ports 0xcf8/0xcfc (no MCFG)\n");
+	}
 	scan_bus(0);
 	printf("pci: %d functions\n", pci.ndev);
 }

@@ -10,7 +10,8 @@
 
 /* Configuration space offsets (PCI Local Bus Specification 3.0, 6.1). */
 #define PCI_VENDOR_ID		0x00
-#define PCI_COMMAND		0x04
+#define PCI_COMMAND		0x04	/* and the status register above it */
+#define   PCI_STATUS_CAP_LIST	0x0010	/* status: a capability list at PCI_CAP_PTR */
 #define   PCI_CMD_IO		0x0001
 #define   PCI_CMD_MEMORY	0x0002
 #define   PCI_CMD_BUS_MASTER	0x0004
@@ -20,6 +21,7 @@
 #define   PCI_HEADER_MULTIFN	0x80
 #define PCI_BAR0		0x10
 #define PCI_SECONDARY_BUS	0x19	/* type 1 (bridge) header */
+#define PCI_CAP_PTR		0x34
 #define PCI_INTERRUPT_LINE	0x3C
 #define PCI_INTERRUPT_PIN	0x3D
 
@@ -52,8 +54,17 @@ void pci_init(void);
 /* The first device with this vendor and device ID, or NULL. */
 struct pci_dev *pci_find(uint16_t vendor, uint16_t device);
 
-uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
-void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
+/* 32 bits of configuration space (ECAM: up to 0xFFF; the ports: up to 0xFF). */
+uint32_t pci_read32(const struct pci_dev *d, uint16_t off);
+void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v);
+
+/* Where ECAM puts a function's register (PCIe 3.0, 7.2.2): base + bus, dev, fn, off. */
+uint64_t pci_ecam_addr(uint64_t base, uint8_t bus_start, uint8_t bus, uint8_t dev,
+		       uint8_t fn, uint16_t off);
+
+/* The offset of capability id (6.7) or extended capability id (PCIe 7.9), or 0. */
+int pci_find_cap(const struct pci_dev *d, uint8_t id);
+int pci_find_ext_cap(const struct pci_dev *d, uint16_t id);
 
 /* Turn on memory decoding and bus mastering (DMA); INTx stays enabled. */
 void pci_enable_mmio_dma(const struct pci_dev *d);

@@ -1,5 +1,6 @@
 /*
- * kernel/acpi.c - find the interrupt controllers in the ACPI MADT.
+ * kernel/acpi.c - find the interrupt controllers in the ACPI MADT, and
+ * PCI Express's configuration window in the MCFG.
  *
  * Why the MADT and not the MP table: every PC firmware since about 2000
  * (SeaBIOS and OVMF included) provides ACPI, the MP specification is
@@ -126,6 +127,30 @@ static void madt_entry(struct acpi_info *info, const uint8_t *e)
 		info->isa_flags[e[3]] = u16;
 		break;
 	}
+}
+
+int acpi_mcfg(uint64_t *base, uint8_t *bus_start, uint8_t *bus_end)
+{
+	const struct rsdp *rsdp = find_rsdp();
+	const struct sdt_header *mcfg;
+	const uint8_t *e, *end;
+
+	if (!rsdp || !(mcfg = find_table(rsdp, "MCFG")))
+		return -1;
+	/* 8 reserved bytes, then 16-byte entries: base, segment, first and last bus */
+	end = (const uint8_t *)mcfg + mcfg->length;
+	for (e = (const uint8_t *)(mcfg + 1) + 8; e + 16 <= end; e += 16) {
+		uint16_t segment;
+
+		memcpy(&segment, e + 8, 2);
+		if (segment != 0)
+			continue;
+		memcpy(base, e, 8);
+		*bus_start = e[10];
+		*bus_end = e[11];
+		return 0;
+	}
+	return -1;
 }
 
 int acpi_init(struct acpi_info *info)

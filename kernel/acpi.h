@@ -38,4 +38,11 @@ struct acpi_info {
  */
 int acpi_init(struct acpi_info *info);
 
+/*
+ * PCI Express's configuration window (ECAM), from the MCFG table (PCI
+ * Firmware Specification 3.0, 4.1.2): its base for segment 0 and the
+ * buses it covers.  0, or -1 if there is none (QEMU's pc has none; q35 has).
+ */
+int acpi_mcfg(uint64_t *base, uint8_t *bus_start, uint8_t *bus_end);
+
 #endif

@@ -113,6 +113,17 @@ static inline void wait_for_interrupt(void)
 	__asm__ volatile("sti; hlt" : : : "memory");
 }
 
+/* A 32-bit access to device memory (uncached, in the identity map). */
+static inline uint32_t mmio_read32(uint64_t addr)
+{
+	return *(volatile uint32_t *)(uintptr_t)addr;
+}
+
+static inline void mmio_write32(uint64_t addr, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)addr = v;
+}
+
 /* Compiler barrier: keeps the compiler from moving memory accesses across. */
 static inline void barrier(void)
 {

@@ -14,6 +14,11 @@
  * The model fails the test if a BAR is written while the function decodes
  * (sizing must turn decoding off), or if a function the scan should not
  * look at (function 1 of a single-function device) is read.
+ *
+ * The same configuration spaces (4 KiB each) also answer through a model of
+ * ECAM, PCI Express's memory window (mmio_read32/mmio_write32 at
+ * ECAM_BASE), when the test gives the scan an MCFG (acpi_mcfg below); the
+ * model decodes each address by the specification's layout itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,10 +29,14 @@
 #include <cmocka.h>
 
 #include "drivers/pci.h"
+#include "kernel/acpi.h"
+#include "kernel/mem.h"
+
+#define ECAM_BASE	0xE0000000ULL
 
 struct fn_model {
 	uint8_t bus, dev, fn;
-	uint32_t reg[64];		/* configuration space, 256 bytes */
+	uint32_t reg[1024];		/* configuration space, 4 KiB (the ports see 256 bytes) */
 	uint64_t bar_size[6];		/* 0: not implemented */
 	int bar64[6];			/* the low half of a 64-bit BAR */
 	int reads;
@@ -36,6 +45,25 @@ struct fn_model {
 static struct fn_model fns[8];
 static int nfns;
 static uint32_t address;
+static int mcfg, port_accesses, ecam_accesses;	/* mcfg: the firmware has an MCFG */
+static uint64_t uncached_base, uncached_len;
+
+/* kernel/acpi.c's, for the scan: an MCFG for buses 0 and 1, if mcfg. */
+int acpi_mcfg(uint64_t *base, uint8_t *bus_start, uint8_t *bus_end)
+{
+	if (!mcfg)
+		return -1;
+	*base = ECAM_BASE;
+	*bus_start = 0;
+	*bus_end = 1;
+	return 0;
+}
+
+void mem_map_uncached(uint64_t phys, uint64_t len)
+{
+	uncached_base = phys;
+	uncached_len = len;
+}
 
 static struct fn_model *add(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t vendor,
 			    uint16_t device, uint32_t class_rev, uint8_t hdr)
@@ -64,6 +92,7 @@ static int setup(void **state)
 
 	(void)state;
 	nfns = 0;
+	mcfg = port_accesses = ecam_accesses = 0;
 	add(0, 0, 0, 0x8086, 0x1237, 0x06000002, 0x00);			/* host bridge */
 	add(0, 1, 0, 0x8086, 0x7000, 0x06010000, 0x80);			/* ISA, multi-fn */
 	f = add(0, 1, 1, 0x8086, 0x7010, 0x01018000, 0x00);		/* IDE */
@@ -80,15 +109,20 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct fn_model *selected(void)
+static struct fn_model *find_fn(uint8_t bus, uint8_t dev, uint8_t fn)
 {
-	uint8_t bus = address >> 16, dev = (address >> 11) & 0x1F, fn = (address >> 8) & 7;
-
-	assert_true(address & 0x80000000u);			/* the enable bit */
 	for (int i = 0; i < nfns; i++)
 		if (fns[i].bus == bus && fns[i].dev == dev && fns[i].fn == fn)
 			return &fns[i];
+	/* A single-function device has no function 1..7 to read. */
+	assert_false(fn != 0 && dev == 3 && bus == 0);
 	return NULL;
+}
+
+static struct fn_model *selected(void)
+{
+	assert_true(address & 0x80000000u);			/* the enable bit */
+	return find_fn(address >> 16, (address >> 11) & 0x1F, (address >> 8) & 7);
 }
 
 /* The value a BAR register reads as after v was written to it. */
@@ -106,19 +140,10 @@ static uint32_t bar_write(const struct fn_model *f, int i, uint32_t v)
 	return (v & ~(uint32_t)(f->bar_size[i] - 1) & ~(low_bits & 1 ? 0x3u : 0xFu)) | low_bits;
 }
 
-void outl(uint16_t port, uint32_t v)
+/* A write of register r (a dword index) of f, as the hardware takes it. */
+static void reg_write(struct fn_model *f, int r, uint32_t v)
 {
-	struct fn_model *f;
-	int r;
-
-	if (port == 0xCF8) {
-		address = v;
-		return;
-	}
-	assert_int_equal(port, 0xCFC);
-	f = selected();
 	assert_non_null(f);
-	r = (address & 0xFC) / 4;
 	if (r >= 4 && r < 10) {
 		assert_int_equal(f->reg[1] & (PCI_CMD_IO | PCI_CMD_MEMORY), 0);
 		f->reg[r] = bar_write(f, r - 4, v);
@@ -129,19 +154,57 @@ void outl(uint16_t port, uint32_t v)
 	}
 }
 
+static uint32_t reg_read(struct fn_model *f, int r)
+{
+	if (!f)
+		return 0xFFFFFFFF;
+	f->reads++;
+	return f->reg[r];
+}
+
+void outl(uint16_t port, uint32_t v)
+{
+	port_accesses++;
+	if (port == 0xCF8) {
+		address = v;
+		return;
+	}
+	assert_int_equal(port, 0xCFC);
+	reg_write(selected(), (address & 0xFC) / 4, v);
+}
+
 uint32_t inl(uint16_t port)
 {
-	struct fn_model *f;
-
+	port_accesses++;
 	assert_int_equal(port, 0xCFC);
-	f = selected();
-	if (!f) {
-		/* A single-function device has no function 1..7 to read. */
-		assert_false(((address >> 8) & 7) != 0 && (address >> 11 & 0x1F) == 3);
-		return 0xFFFFFFFF;
-	}
-	f->reads++;
-	return f->reg[(address & 0xFC) / 4];
+	return reg_read(selected(), (address & 0xFC) / 4);
+}
+
+/* ECAM (PCIe 3.0, 7.2.2): bus in bits 27:20, device 19:15, function 14:12. */
+static struct fn_model *ecam_fn(uint64_t addr, int *r)
+{
+	uint64_t off = addr - ECAM_BASE;
+
+	assert_true(mcfg && addr >= ECAM_BASE && off < (2u << 20) && (off & 3) == 0);
+	ecam_accesses++;
+	*r = (int)(off & 0xFFF) / 4;
+	return find_fn((uint8_t)(off >> 20), (off >> 15) & 0x1F, (off >> 12) & 7);
+}
+
+uint32_t mmio_read32(uint64_t addr)
+{
+	int r;
+	struct fn_model *f = ecam_fn(addr, &r);
+
+	return reg_read(f, r);
+}
+
+void mmio_write32(uint64_t addr, uint32_t v)
+{
+	int r;
+	struct fn_model *f = ecam_fn(addr, &r);
+
+	reg_write(f, r, v);
 }
 
 void outb(uint16_t port, uint8_t v)
@@ -233,6 +296,69 @@ static void test_enable_mmio_dma(void **state)
 	assert_int_equal(fns[4].reg[1] & PCI_CMD_INTX_DISABLE, 0);
 }
 
+static void test_ecam_address(void **state)
+{
+	(void)state;
+	assert_int_equal(pci_ecam_addr(0xB0000000, 0, 0, 2, 0, 0x100), 0xB0010100);
+	assert_int_equal(pci_ecam_addr(0xB0000000, 0, 0, 0x1F, 3, 0x3C), 0xB00FB03C);
+	assert_int_equal(pci_ecam_addr(0xE0000000, 1, 3, 31, 7, 0xFFF),
+			 0xE0000000 + (2u << 20 | 31u << 15 | 7u << 12 | 0xFFC));
+	assert_int_equal(pci_ecam_addr(0xE0000000, 0, 255, 0, 0, 0), 0xE0000000 + (255ULL << 20));
+}
+
+/* With an MCFG the whole scan goes through ECAM, and finds the same. */
+static void test_scan_through_ecam(void **state)
+{
+	const struct pci_dev *d;
+
+	(void)state;
+	mcfg = 1;
+	pci_init();
+	assert_int_equal(port_accesses, 0);
+	assert_true(ecam_accesses > 0);
+	assert_int_equal(uncached_base, ECAM_BASE);
+	assert_int_equal(uncached_len, 2 << 20);			/* buses 0 and 1 */
+	assert_non_null(pci_find(0x8086, 0x7010));
+	d = pci_find(0x1234, 0x5678);					/* behind the bridge */
+	assert_non_null(d);
+	assert_int_equal(d->bar[2].base, 0x100000000ULL);
+	d = pci_find(0x8086, 0x100E);
+	assert_int_equal(d->bar[0].base, 0xFEBC0000);
+	assert_int_equal(d->bar[0].size, 0x20000);
+	assert_int_equal(fns[4].reg[4], 0xFEBC0000);			/* put back */
+}
+
+/* The capability list (6.7), and the extended one (PCIe 7.9) that only ECAM reaches. */
+static void test_capabilities(void **state)
+{
+	struct fn_model *f = &fns[4];
+	const struct pci_dev *d;
+
+	(void)state;
+	f->reg[1] |= (uint32_t)PCI_STATUS_CAP_LIST << 16;
+	f->reg[PCI_CAP_PTR / 4] = 0xC8;
+	f->reg[0xC8 / 4] = 0xD001;		/* pm, next msi */
+	f->reg[0xD0 / 4] = 0xE005;		/* msi, next pcie */
+	f->reg[0xE0 / 4] = 0xA010;		/* pcie, next msix */
+	f->reg[0xA0 / 4] = 0x0011;		/* msix, the last */
+	f->reg[0x100 / 4] = 0x0001 | 1u << 16 | 0x140u << 20;	/* aer, next dsn */
+	f->reg[0x140 / 4] = 0x0003 | 1u << 16;			/* dsn, the last */
+	pci_init();
+	d = pci_find(0x8086, 0x100E);
+	assert_int_equal(pci_find_cap(d, 0x11), 0xA0);
+	assert_int_equal(pci_find_cap(d, 0x10), 0xE0);
+	assert_int_equal(pci_find_cap(d, 0x09), 0);
+	assert_int_equal(pci_find_ext_cap(d, 0x0001), 0);	/* the ports reach no further */
+	mcfg = 1;
+	pci_init();
+	d = pci_find(0x8086, 0x100E);
+	assert_int_equal(pci_find_cap(d, 0x01), 0xC8);
+	assert_int_equal(pci_find_ext_cap(d, 0x0001), 0x100);
+	assert_int_equal(pci_find_ext_cap(d, 0x0003), 0x140);
+	assert_int_equal(pci_find_ext_cap(d, 0x000E), 0);
+	assert_int_equal(pci_find_cap(pci_find(0x8086, 0x1237), 0x11), 0);	/* no list */
+}
+
 int main(void)
 {
 	const struct CMUnitTest pci[] = {
@@ -241,6 +367,9 @@ int main(void)
 		cmocka_unit_test_setup(test_64bit_prefetchable_bar, setup),
 		cmocka_unit_test_setup(test_io_bar_of_function_1, setup),
 		cmocka_unit_test_setup(test_enable_mmio_dma, setup),
+		cmocka_unit_test_setup(test_ecam_address, setup),
+		cmocka_unit_test_setup(test_scan_through_ecam, setup),
+		cmocka_unit_test_setup(test_capabilities, setup),
 	};
 
 	return cmocka_run_group_tests(pci, NULL, NULL);

@@ -16,6 +16,10 @@ uint8_t inb(uint16_t port);
 void outl(uint16_t port, uint32_t v);
 uint32_t inl(uint16_t port);
 
+/* Device memory, also the test's model (test_pci.c: ECAM, MSI-X tables). */
+uint32_t mmio_read32(uint64_t addr);
+void mmio_write32(uint64_t addr, uint32_t v);
+
 static inline void cpu_relax(void)
 {
 }
