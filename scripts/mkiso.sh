@@ -4,8 +4,8 @@
 set -eu
 out=$1 kernel=$2 args=${3:-}
 
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+dir=$(mktemp -d) log=$(mktemp)	# the log outside the tree being packed
+trap 'rm -rf "$dir" "$log"' EXIT
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/kernel.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
@@ -19,4 +19,4 @@ menuentry "unikernel" {
 	boot
 }
 CFG
-grub-mkrescue -o "$out" "$dir" 2>"$dir/log" || { cat "$dir/log" >&2; exit 1; }
+grub-mkrescue -o "$out" "$dir" 2>"$log" || { cat "$log" >&2; exit 1; }
