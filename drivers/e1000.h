@@ -71,6 +71,24 @@ struct e1000_tx_slot {
 };
 
 /*
+ * What differs between the NICs this driver takes (drivers/e1000_hw.c has
+ * the table): the rings, descriptors and most registers are the same.
+ */
+struct e1000_hw {
+	uint16_t device;		/* PCI device ID */
+	const char *model;		/* "82540EM" ... */
+	uint32_t eerd_done;		/* EERD's DONE bit */
+	uint8_t eerd_addr_shift;	/* where EERD takes the word's address */
+	uint8_t msix;			/* PCI Express with MSI-X: the 82574 */
+};
+
+extern const struct e1000_hw e1000_hw_table[];
+extern const int e1000_hw_count;
+
+/* The table's entry for a PCI device ID, or NULL. */
+const struct e1000_hw *e1000_hw_find(uint16_t device);
+
+/*
  * The driver's state.  Ring ownership, as the manual's 3.2.6/3.4 have it:
  *   TX: slots [tx_clean, tx_tail) hold frames posted and not yet reclaimed
  *       (the NIC's, once TDT has passed them); [tx_tail, tx_clean - 1) are
@@ -81,6 +99,7 @@ struct e1000_tx_slot {
  */
 struct e1000 {
 	volatile uint32_t *regs;	/* BAR0, mapped uncached */
+	const struct e1000_hw *hw;	/* the model's facts */
 	const char *model;		/* "82540EM" ... */
 	uint16_t device;		/* PCI device ID */
 	uint8_t mac[6];
@@ -127,6 +146,9 @@ void e1000_set_tx_done(struct e1000 *nic, e1000_tx_done_t fn, void *arg);
 void e1000_set_rx_handler(struct e1000 *nic, e1000_rx_handler_t fn, void *arg);
 int e1000_tx_init(struct e1000 *nic, uint32_t count);
 int e1000_rx_init(struct e1000 *nic, uint32_t count);
+void e1000_msix_tx(void *arg);
+void e1000_msix_rx(void *arg);
+void e1000_msix_other(void *arg);
 int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_post_udp(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void *cookie);
 int e1000_tx_set_udp_offload(struct e1000 *nic, uint8_t ip_start, uint8_t udp_start);

@@ -18,6 +18,27 @@
 #define LINK_TIMEOUT_US		2000000
 
 /*
+ * The NICs taken.  The 82574L (82574 datasheet, Intel 317694) moves
+ * EERD's fields (10.2.2.5) and interrupts by MSI-X (7.4); the rest of what
+ * this driver uses is the 8254x's.
+ */
+const struct e1000_hw e1000_hw_table[] = {
+	{ 0x100E, "82540EM", E1000_EERD_DONE, E1000_EERD_ADDR_SHIFT, 0 },	/* -device e1000 */
+	{ 0x100C, "82544GC", E1000_EERD_DONE, E1000_EERD_ADDR_SHIFT, 0 },	/* e1000-82544gc */
+	{ 0x100F, "82545EM", E1000_EERD_DONE, E1000_EERD_ADDR_SHIFT, 0 },	/* e1000-82545em */
+	{ 0x10D3, "82574L", E1000_EERD_DONE_82574, E1000_EERD_ADDR_SHIFT_82574, 1 }, /* e1000e */
+};
+const int e1000_hw_count = sizeof(e1000_hw_table) / sizeof(e1000_hw_table[0]);
+
+const struct e1000_hw *e1000_hw_find(uint16_t device)
+{
+	for (int i = 0; i < e1000_hw_count; i++)
+		if (e1000_hw_table[i].device == device)
+			return &e1000_hw_table[i];
+	return NULL;
+}
+
+/*
  * 14.2: mask every interrupt, reset, mask again (reset may unmask), and
  * read ICR to clear what was pending.  0, or -ETIMEDOUT if CTRL.RST never
  * clears.
@@ -42,16 +63,17 @@ int e1000_reset(struct e1000 *nic)
 
 /*
  * 5.3.1 / 13.4.4: one 16-bit EEPROM word through EERD: write START and the
- * address, wait for DONE, the word is in the top half.  -1 on timeout.
+ * address (where this model takes it), wait for DONE (this model's bit),
+ * the word is in the top half.  -1 on timeout.
  * [lab 2.6]
  */
 int e1000_eeprom_read(struct e1000 *nic, uint8_t word)
 {
-	e1000_write(nic, E1000_EERD, E1000_EERD_START | (uint32_t)word << E1000_EERD_ADDR_SHIFT);
+	e1000_write(nic, E1000_EERD, E1000_EERD_START | (uint32_t)word << nic->hw->eerd_addr_shift);
 	for (int us = 0; us < EERD_TIMEOUT_US; us++) {
 		uint32_t v = e1000_read(nic, E1000_EERD);
 
-		if (v & E1000_EERD_DONE)
+		if (v & nic->hw->eerd_done)
 			return (int)(v >> E1000_EERD_DATA_SHIFT);
 		delay_us(1);
 	}
@@ -107,6 +129,7 @@ void e1000_general_config(struct e1000 *nic)
 	e1000_write(nic, E1000_FCTTV, 0);
 	for (int i = 0; i < E1000_MTA_WORDS; i++)
 		e1000_write(nic, E1000_MTA + 4 * i, 0);
+	e1000_write(nic, E1000_RXCSUM, 0);	/* no checksum verdicts in errors */
 }
 
 /* Up to LINK_TIMEOUT_US for STATUS.LU, then say how the link is ("@link"). */

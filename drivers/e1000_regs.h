@@ -4,6 +4,10 @@
  * Controllers Software Developer's Manual" (Intel 317453).  Register
  * offsets are bytes into BAR0 (manual table 13-2); bits are indented
  * under their register.  Section numbers are the manual's.
+ *
+ * The 82574L (PCI Express; QEMU's e1000e) has the same offsets for all of
+ * these and the same legacy descriptors; what it adds or changes is marked
+ * "82574", with the section of its datasheet (Intel 317694).
  */
 #ifndef E1000_REGS_H
 #define E1000_REGS_H
@@ -33,6 +37,12 @@
 #define   E1000_EERD_DONE	(1u << 4)
 #define   E1000_EERD_ADDR_SHIFT	8
 #define   E1000_EERD_DATA_SHIFT	16
+#define   E1000_EERD_DONE_82574	(1u << 1)	/* 82574 10.2.2.5: DONE bit 1, */
+#define   E1000_EERD_ADDR_SHIFT_82574 2		/* address in bits 15:2 */
+
+/* 82574 10.2.2.6 Extended Device Control */
+#define E1000_CTRL_EXT		0x0018
+#define   E1000_CTRL_EXT_IAME	(1u << 27)	/* EIAC's auto-clear does not also mask IMS */
 
 /* 13.4.7/13.4.8 Flow control: unused, written to zero (14.3) */
 #define E1000_FCAL		0x0028
@@ -52,6 +62,17 @@
 #define   E1000_INT_RXDMT0	(1u << 4)	/* receive descriptors below threshold */
 #define   E1000_INT_RXO		(1u << 6)	/* receiver overrun */
 #define   E1000_INT_RXT0	(1u << 7)	/* receiver timer: a frame arrived */
+#define   E1000_INT_RXQ0	(1u << 20)	/* 82574, MSI-X: receive queue 0 */
+#define   E1000_INT_TXQ0	(1u << 22)	/* 82574, MSI-X: transmit queue 0 */
+#define   E1000_INT_OTHER	(1u << 24)	/* 82574, MSI-X: LSC, RXO ... */
+#define   E1000_INT_ASSERTED	(1u << 31)	/* 82574: any cause at all */
+
+/* 82574 10.2.4.4, 10.2.4.9: auto-clear on MSI-X, and causes to MSI-X vectors */
+#define E1000_EIAC		0x00DC
+#define E1000_IVAR		0x00E4
+#define   E1000_IVAR_RXQ0(v)	((0x8u | (v)) << 0)	/* valid, vector v */
+#define   E1000_IVAR_TXQ0(v)	((0x8u | (v)) << 8)
+#define   E1000_IVAR_OTHER(v)	((0x8u | (v)) << 16)
 
 /* 13.4.22 Receive Control */
 #define E1000_RCTL		0x0100
@@ -95,6 +116,7 @@
 #define E1000_TADV		0x382C		/* transmit absolute delay */
 
 /* 13.4.44 Multicast Table Array: 128 words */
+#define E1000_RXCSUM		0x5000		/* receive checksum offload: off, the stack checks */
 #define E1000_MTA		0x5200
 #define E1000_MTA_WORDS		128
 

@@ -180,8 +180,10 @@ int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void
 
 /*
  * A frame's nseg descriptors from first on, made extended data descriptors
- * (3.3.7: DEXT, DTYP data), the first asking the NIC to insert the UDP
- * checksum (POPTS.TXSM) where the last context descriptor says.
+ * (3.3.7: DEXT, DTYP data), each asking the NIC to insert the UDP checksum
+ * (POPTS.TXSM) where the last context descriptor says.  Each, not only the
+ * first: the 8254x reads POPTS in a frame's first descriptor (3.3.7.1), but
+ * QEMU's 82574 in its last.
  * [lab 5.2]
  */
 static void mark_udp_csum(struct e1000 *nic, uint32_t first, int nseg)
@@ -191,7 +193,7 @@ static void mark_udp_csum(struct e1000 *nic, uint32_t first, int nseg)
 
 		d->cmd |= E1000_TXD_CMD_DEXT;
 		d->cso = E1000_TXD_DTYP_DATA;
-		d->css = i == 0 ? E1000_TXD_POPTS_TXSM : 0;
+		d->css = E1000_TXD_POPTS_TXSM;
 	}
 }
 

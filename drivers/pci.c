@@ -307,6 +307,51 @@ struct pci_dev *pci_find(uint16_t vendor, uint16_t device)
 	return NULL;
 }
 
+#define MSIX_CTRL_ENABLE	0x8000	/* Message Control, the capability's upper half */
+#define MSIX_CTRL_MASK		0x4000	/* Function Mask: every vector masked */
+#define MSIX_ENTRY_MASKED	0x1	/* an entry's Vector Control */
+
+int pci_msix_init(struct pci_dev *d, struct pci_msix *m)
+{
+	int cap = pci_find_cap(d, PCI_CAP_MSIX);
+	uint32_t ctrl, table;
+	const struct pci_bar *b;
+
+	if (!cap)
+		return -1;
+	ctrl = pci_read32(d, (uint16_t)cap);
+	table = pci_read32(d, (uint16_t)(cap + 4));	/* BIR in bits 2:0, offset above */
+	b = &d->bar[table & 7];
+	if ((table & 7) > 5 || (b->type != BAR_MEM32 && b->type != BAR_MEM64))
+		return -1;
+	m->cap = cap;
+	m->size = (int)((ctrl >> 16) & 0x7FF) + 1;
+	m->table = b->base + (table & ~7u);
+	mem_map_uncached(m->table, (uint64_t)m->size * 16);
+	pci_write32(d, (uint16_t)cap, (ctrl & 0xFFFF) |
+		    (uint32_t)(MSIX_CTRL_ENABLE | MSIX_CTRL_MASK) << 16);
+	return 0;
+}
+
+void pci_msix_set(const struct pci_msix *m, int i, uint64_t addr, uint32_t data)
+{
+	uint64_t e = m->table + 16 * (uint64_t)i;
+
+	mmio_write32(e + 12, MSIX_ENTRY_MASKED);
+	mmio_write32(e, (uint32_t)addr);
+	mmio_write32(e + 4, (uint32_t)(addr >> 32));
+	mmio_write32(e + 8, data);
+	mmio_write32(e + 12, 0);
+}
+
+void pci_msix_start(const struct pci_dev *d, const struct pci_msix *m)
+{
+	uint32_t cmd = pci_read32(d, PCI_COMMAND) & 0xFFFF, ctrl = pci_read32(d, (uint16_t)m->cap);
+
+	pci_write32(d, PCI_COMMAND, cmd | PCI_CMD_INTX_DISABLE);
+	pci_write32(d, (uint16_t)m->cap, (ctrl & 0xFFFF) | (uint32_t)MSIX_CTRL_ENABLE << 16);
+}
+
 /*
  * Memory decoding and bus mastering on, INTx not disabled.
  * [lab 2.4]

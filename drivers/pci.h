@@ -22,6 +22,7 @@
 #define PCI_BAR0		0x10
 #define PCI_SECONDARY_BUS	0x19	/* type 1 (bridge) header */
 #define PCI_CAP_PTR		0x34
+#define PCI_CAP_MSIX		0x11
 #define PCI_INTERRUPT_LINE	0x3C
 #define PCI_INTERRUPT_PIN	0x3D
 
@@ -68,5 +69,24 @@ int pci_find_ext_cap(const struct pci_dev *d, uint16_t id);
 
 /* Turn on memory decoding and bus mastering (DMA); INTx stays enabled. */
 void pci_enable_mmio_dma(const struct pci_dev *d);
+
+/* A function's MSI-X table (PCI 3.0, 6.8.2), once pci_msix_init found it. */
+struct pci_msix {
+	int cap;			/* the capability's offset */
+	int size;			/* table entries */
+	uint64_t table;			/* the table's address, in its BAR (uncached) */
+};
+
+/*
+ * Find the MSI-X capability and its table; turn MSI-X on with every vector
+ * masked (Function Mask).  0, or -1 if the function has none.
+ */
+int pci_msix_init(struct pci_dev *d, struct pci_msix *m);
+
+/* Entry i sends data to addr (as msi_attach gave them), then is unmasked. */
+void pci_msix_set(const struct pci_msix *m, int i, uint64_t addr, uint32_t data);
+
+/* INTx off, Function Mask off: the entries set so far may now fire. */
+void pci_msix_start(const struct pci_dev *d, const struct pci_msix *m);
 
 #endif

@@ -203,6 +203,26 @@ static const struct acpi_ioapic *ioapic_for(uint32_t gsi, uint32_t *pin)
 }
 
 /*
+ * A vector for a message-signalled interrupt (MSI, MSI-X): no IOAPIC, the
+ * device writes the message straight to this CPU's local APIC (Intel SDM
+ * vol. 3, 10.11: address 0xFEE00000 with the destination APIC ID in bits
+ * 19:12, physical destination; data the vector, fixed delivery, edge).
+ * The vector, or -1 if none is left.
+ */
+int msi_attach(irq_handler_t fn, void *arg, uint64_t *addr, uint32_t *data)
+{
+	int vec = apic.next_vector;
+
+	if (vec >= VEC_IRQ_BASE + VEC_IRQ_COUNT)
+		return -1;
+	apic.next_vector++;
+	trap_set_handler(vec, fn, arg);
+	*addr = 0xFEE00000u | (lapic_read(LAPIC_ID) >> 24) << 12;
+	*data = (uint32_t)vec;
+	return vec;
+}
+
+/*
  * apic.h: the line's GSI (an ACPI override, or the line itself), its
  * trigger and polarity (the bus default or the override), the next free
  * vector, and the IOAPIC redirection entry that sends it to this CPU.

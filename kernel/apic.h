@@ -29,4 +29,10 @@ void lapic_timer_stop(void);
  */
 int irq_attach(int line, int pci, irq_handler_t fn, void *arg);
 
+/*
+ * A vector for a message-signalled interrupt to fn: the message (address,
+ * data) the device must write to reach this CPU.  Returns the vector, or -1.
+ */
+int msi_attach(irq_handler_t fn, void *arg, uint64_t *addr, uint32_t *data);
+
 #endif

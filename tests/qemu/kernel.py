@@ -40,8 +40,8 @@ class Boot:
 
 
 def qemu_cmd(args=None, iso=None, net=("-nic", "none"), accel="tcg",
-             memory="64", exit_device=True, extra=()):
-    cmd = [QEMU, "-machine", "pc", "-accel", accel, "-m", memory,
+             memory="64", exit_device=True, extra=(), machine="pc"):
+    cmd = [QEMU, "-machine", machine, "-accel", accel, "-m", memory,
            "-display", "none", "-serial", "stdio", "-no-reboot"]
     if iso:
         cmd += ["-cdrom", iso, "-boot", "d"]

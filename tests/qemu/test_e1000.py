@@ -16,14 +16,15 @@ MODELS = [("e1000", "82540EM", "100e"),
           ("e1000-82545em", "82545EM", "100f")]
 
 
-def raw_run(model="e1000", mac="02:00:00:00:00:42", count=40, args="", inject=None):
+def raw_run(model="e1000", mac="02:00:00:00:00:42", count=40, args="", inject=None,
+            machine="pc"):
     """Boot mode=raw, keep what it sends, send it frames; (boot, its frames)."""
     inject = count if inject is None else inject
     src = mac_bytes(mac)
     ours = lambda f: f[6:12] == src and f[12:14] == ETHERTYPE.to_bytes(2, "big")
     rng = random.Random(7)
     with Wire() as w:
-        k = w.boot(f"mode=raw count={count} {args}", model, mac)
+        k = w.boot(f"mode=raw count={count} {args}", model, mac, machine=machine)
         k.wait_for("raw: sent ")
         for n in range(inject):
             w.send(frame(n, HOST_MAC, src, rng.randint(MIN_FRAME, MAX_FRAME)))

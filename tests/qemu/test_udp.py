@@ -54,10 +54,12 @@ def assert_headers_valid(p):
     assert ip.len == 20 + udp.len and len(bytes(ip)) >= ip.len
 
 
-def send_stream(tmp_path, args, count, size, expect_status=STATUS_OK, bpf="udp"):
-    """Boot with count= size= and args; a Linux socket receives, tcpdump
-    captures bpf into tmp_path/udp.pcap.  (Boot, the receiver's summary,
-    the stream's UDP frames in the capture)."""
+def send_stream(tmp_path, args, count, size, expect_status=STATUS_OK, bpf="udp", net=None,
+                machine="pc", mac=MAC):
+    """Boot with count= size= and args (on net, default an e1000 with MAC on
+    the tap); a Linux socket receives, tcpdump captures bpf into
+    tmp_path/udp.pcap.  (Boot, the receiver's summary, the stream's UDP
+    frames in the capture)."""
     need_root()
     pcap = str(tmp_path / "udp.pcap")
     with NetNS() as ns:
@@ -65,14 +67,15 @@ def send_stream(tmp_path, args, count, size, expect_status=STATUS_OK, bpf="udp")
         rx = ns.popen(RECEIVER, "-n", str(count), "-s", str(size), "-t", "120",
                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert "ready" in rx.stderr.readline()
-        k = Running(ns, f"count={count} size={size} {args}", tap_nic(mac=MAC))
+        k = Running(ns, f"count={count} size={size} {args}", net or tap_nic(mac=mac),
+                    machine=machine)
         b = k.finish()
         time.sleep(0.3)
         rx.terminate()
         summary = rx.communicate(timeout=10)[0].strip().splitlines()[-1]
         ns.stop(cap)
     assert b.status == expect_status, b.out
-    return b, summary, udp_frames(pcap)
+    return b, summary, udp_frames(pcap, mac)
 
 
 @pytest.mark.parametrize("size", [9, 18, 333, 1472])
@@ -123,10 +126,11 @@ def test_unanswered_destination_fails_with_ehostunreach():
     assert took < 30
 
 
-def test_ping_from_host(tmp_path):
+def assert_pings(net=None, machine="pc"):
+    """Boot mode=idle; Linux's ping gets every answer, small and 1472 bytes."""
     need_root()
     with NetNS() as ns:
-        k = Running(ns, "mode=idle", tap_nic(mac=MAC), timeout=90)
+        k = Running(ns, "mode=idle", net or tap_nic(mac=MAC), timeout=90, machine=machine)
         k.wait_for("idle: ")
         small = ns.run("ping", "-c", "3", "-i", "0.2", "-W", "5", "192.0.2.2",
                        check=False)
@@ -139,14 +143,19 @@ def test_ping_from_host(tmp_path):
     assert big.returncode == 0 and " 0% packet loss" in big.stdout, big.stdout
 
 
-def assert_echoes(mode, count, seed, static_neighbour=False):
+def test_ping_from_host():
+    assert_pings()
+
+
+def assert_echoes(mode, count, seed, static_neighbour=False, model="e1000", machine="pc"):
     """Boot mode=echo or mode=reflect; a Linux socket (echo_client.py) sends
     count datagrams of random payloads and must get each back unchanged."""
     need_root()
     with NetNS() as ns:
         if static_neighbour:
             ns.neighbour("192.0.2.2", MAC)
-        k = Running(ns, f"mode={mode} count={count}", tap_nic(mac=MAC), timeout=120)
+        k = Running(ns, f"mode={mode} count={count}", tap_nic(model, MAC), timeout=120,
+                    machine=machine)
         k.wait_for(f"{mode}: ")
         r = ns.run("/usr/bin/python3", os.path.join(HERE, "echo_client.py"),
                    "192.0.2.2", "9000", str(count), str(seed), check=False, timeout=100)

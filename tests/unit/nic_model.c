@@ -18,19 +18,28 @@
 static uint32_t bar0[BAR0_SIZE / 4];
 struct nic_model model;
 
+/* What the model is, for the driver: an 82540EM (tests may say otherwise). */
+static const struct e1000_hw model_hw = {
+	0x100E, "82540EM", E1000_EERD_DONE, E1000_EERD_ADDR_SHIFT, 0
+};
+
 void nic_model_attach(struct e1000 *nic)
 {
 	memset(bar0, 0, sizeof(bar0));
 	model.nsent = model.rx_overruns = 0;
 	model.tucss = model.tucso = 0;
-	model.eeprom_dead = model.reset_ticks = 0;
+	model.eeprom_dead = model.reset_ticks = model.eerd_82574 = 0;
 	nic->regs = bar0;
+	nic->hw = &model_hw;
 	bar0[E1000_STATUS / 4] = E1000_STATUS_LU;	/* the link is up */
 }
 
 void nic_model_tick(struct e1000 *nic)
 {
 	uint32_t eerd = e1000_read(nic, E1000_EERD);
+	/* EERD: the 8254x's fields, or the 82574's (datasheet 10.2.2.5) */
+	uint32_t done = model.eerd_82574 ? 1u << 1 : 1u << 4;
+	unsigned shift = model.eerd_82574 ? 2 : 8, limit = model.eerd_82574 ? 0x3FFF : 0xFF;
 
 	if (e1000_read(nic, E1000_CTRL) & E1000_CTRL_RST) {
 		if (model.reset_ticks == 0)
@@ -38,10 +47,11 @@ void nic_model_tick(struct e1000 *nic)
 		else if (model.reset_ticks > 0)
 			model.reset_ticks--;
 	}
-	if ((eerd & E1000_EERD_START) && !(eerd & E1000_EERD_DONE) && !model.eeprom_dead) {
-		uint32_t word = (eerd >> E1000_EERD_ADDR_SHIFT) & 0x3F;
+	if ((eerd & E1000_EERD_START) && !(eerd & done) && !model.eeprom_dead &&
+	    ((eerd >> shift) & limit) < 64) {
+		uint32_t word = (eerd >> shift) & limit;
 
-		e1000_write(nic, E1000_EERD, (eerd & 0xFFFF) | E1000_EERD_DONE |
+		e1000_write(nic, E1000_EERD, (eerd & 0xFFFF) | done |
 			    (uint32_t)model.eeprom[word] << E1000_EERD_DATA_SHIFT);
 	}
 }

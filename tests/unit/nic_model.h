@@ -34,6 +34,7 @@ struct nic_model {
 	uint8_t tucss, tucso;		/* the last context descriptor's UDP checksum place */
 	uint16_t eeprom[64];		/* the EEPROM's words (5.6) */
 	int eeprom_dead;		/* EERD never says DONE */
+	int eerd_82574;			/* EERD has the 82574's fields, not the 8254x's */
 	int reset_ticks;		/* ticks CTRL.RST stays set; -1: for ever */
 };
 

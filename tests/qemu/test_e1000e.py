@@ -1,0 +1,142 @@
+"""The 82574L (QEMU's e1000e, the default NIC of -machine q35), on q35 and
+on pc: found through ECAM on q35, its MAC whatever QEMU was told, its
+interrupts by MSI-X with no IOAPIC; raw frames both ways byte for byte on
+rings of 8 to 4096; UDP with offloaded checksums checked by a parser of
+the test's own and by Linux; echo, ping, a link that flaps; and q35 with
+nothing but -nic tap."""
+import socket
+import time
+
+import pytest
+
+from kernel import STATUS_OK, boot, tap_nic
+from netns import need_root
+from rawframes import frame, mac_bytes
+from test_e1000 import raw_run
+from test_udp import assert_echoes, assert_headers_valid, assert_pings, payload, send_stream, \
+    udp_frames, udp_payload
+from wire import Wire
+
+MAC = "02:00:00:00:10:d3"                  # not QEMU's default
+MACHINES = ["q35", "pc"]
+
+
+def assert_msix(b):
+    assert any(l.startswith("irq: msi-x, no IOAPIC: vector 0x") for l in b.lines("irq: ")), b.out
+    assert not any(l.startswith("irq: line ") for l in b.lines("irq: ")), b.out
+
+
+def test_q35_finds_it_through_ecam_with_its_capabilities():
+    b = boot(machine="q35", net=["-netdev", "user,id=n0", "-device", f"e1000e,netdev=n0,mac={MAC}"],
+             args="mode=raw count=1")
+    assert "pci: configuration through ECAM at 0xb0000000, buses 0-255" in b.out
+    lines = b.lines("pci: ")
+    i = next(i for i, l in enumerate(lines) if " 8086:10d3 class 020000" in l)
+    caps = next(l for l in lines[i:] if l.startswith("pci:          caps"))
+    for cap in ("pm@", "msi@", "pcie@", "msix@", "aer@0x100", "dsn@0x140"):
+        assert cap in caps, caps
+    assert b.tagged("nic")["model"] == "82574L" and b.tagged("nic")["mac"] == MAC, b.out
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_raw_frames_both_ways_by_msix(machine):
+    b, frames = raw_run("e1000e", MAC, machine=machine)
+    assert b.status == STATUS_OK, b.out
+    nic = b.tagged("nic")
+    assert (nic["model"], nic["device"], nic["mac"]) == ("82574L", "10d3", MAC), b.out
+    assert_msix(b)
+    assert frames == [frame(k, mac_bytes(MAC)) for k in range(40)]
+    assert b.tagged("done") == {"mode": "raw", "sent": "40", "failed": "0", "received": "40",
+                                "bad": "0"}
+    assert int(b.tagged("stats")["irqs"]) > 0
+
+
+@pytest.mark.parametrize("ring_args", ["txring=8 batch=1", "txring=8 batch=7",
+                                       "txring=4096 batch=3", "rxring=8", "rxring=4096"])
+def test_rings_of_8_to_4096(ring_args):
+    b, frames = raw_run("e1000e", MAC, count=100, args=ring_args, machine="q35")
+    assert b.tagged("done")["sent"] == "100" and b.tagged("done")["received"] == "100", b.out
+    assert frames == [frame(k, mac_bytes(MAC)) for k in range(100)]
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+@pytest.mark.parametrize("size", [18, 1472])
+def test_udp_checked_on_the_wire(machine, size):
+    """The peer sees every datagram; scapy recomputes every checksum.  (On
+    this wire QEMU's e1000e computes the offloaded UDP checksum in full.)"""
+    with Wire() as w:
+        b = w.boot(f"count=300 size={size} batch=8", "e1000e", MAC, machine=machine).finish()
+        frames = udp_frames(w.quiet(), MAC)
+    assert b.status == STATUS_OK, b.out
+    assert b.tagged("done") == {"mode": "send", "sent": "300", "failed": "0"}
+    assert len(frames) == 300
+    for seq, p in enumerate(frames):
+        assert_headers_valid(p)
+        assert udp_payload(p) == payload(seq, size)
+
+
+def test_link_flap_on_q35(tmp_path):
+    mon = str(tmp_path / "monitor.sock")
+    with Wire() as w:
+        k = w.boot("count=6000 rate=3000", "e1000e", MAC, machine="q35",
+                   extra=["-monitor", f"unix:{mon},server=on,wait=off"])
+        k.wait_for("send: ")
+        time.sleep(0.3)
+        with socket.socket(socket.AF_UNIX) as m:
+            m.connect(mon)
+            m.sendall(b"set_link n0 off\n")
+            time.sleep(0.2)
+            m.sendall(b"set_link n0 on\n")
+            time.sleep(0.1)
+        b = k.finish()
+        seqs = [int.from_bytes(udp_payload(p)[:8], "big") for p in udp_frames(w.quiet(), MAC)]
+    assert b.lines("@link")[:2] == ["@link up", "@link down"] and b.lines("@link")[-1] == \
+        "@link up", b.out
+    done = b.tagged("done")
+    assert int(done["sent"]) + int(done["failed"]) == 6000 and int(done["failed"]) > 0, done
+    assert len(seqs) == int(done["sent"]) == len(set(seqs))
+
+
+def test_q35_with_nothing_but_nic_tap(tmp_path):
+    """-M q35 -nic tap: QEMU's default NIC there is this one, with QEMU's
+    default MAC; a Linux socket gets every datagram."""
+    b, summary, frames = send_stream(
+        tmp_path, "batch=8", 1000, 18, machine="q35", mac="52:54:00:12:34:56",
+        net=["-nic", "tap,ifname=tap0,script=no,downscript=no"])
+    assert b.tagged("nic")["model"] == "82574L", b.out
+    assert_msix(b)
+    assert summary == "received 1000/1000 valid, 0 lost, 0 duplicated, 0 corrupt"
+    assert len(frames) == 1000
+
+
+@pytest.mark.parametrize("size", [18, 1472])
+def test_stream_to_linux_on_a_tap(tmp_path, size):
+    """vnet_hdr=off: QEMU computes the offloaded checksums before the tap,
+    so that the capture holds them and scapy can check them too."""
+    net = ["-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
+           "-device", f"e1000e,netdev=n0,mac={MAC}"]
+    b, summary, frames = send_stream(tmp_path, "batch=1", 300, size, machine="q35", mac=MAC,
+                                     net=net)
+    assert summary == "received 300/300 valid, 0 lost, 0 duplicated, 0 corrupt"
+    for seq, p in enumerate(frames):
+        assert_headers_valid(p)
+        assert udp_payload(p) == payload(seq, size)
+
+
+def test_echo_on_q35():
+    assert_echoes("echo", 40, seed=3, model="e1000e", machine="q35")
+
+
+def test_ping_on_q35():
+    need_root()
+    assert_pings(tap_nic("e1000e", MAC), machine="q35")
+
+
+def test_the_8254x_keeps_intx_on_q35():
+    """An e1000 on q35 has no MSI-X: it still takes its interrupts through
+    the IOAPIC (ISA IRQ 11, which q35's PIRQ routing drives too)."""
+    b, frames = raw_run("e1000", "02:00:00:00:00:42", machine="q35")
+    assert b.status == STATUS_OK, b.out
+    assert any(l.startswith("irq: line 11 -> gsi 11") for l in b.lines("irq: ")), b.out
+    assert b.tagged("done")["received"] == "40" and int(b.tagged("stats")["irqs"]) > 0
+
