@@ -328,8 +328,7 @@ int pci_msix_init(struct pci_dev *d, struct pci_msix *m)
 	m->size = (int)((ctrl >> 16) & 0x7FF) + 1;
 	m->table = b->base + (table & ~7u);
 	mem_map_uncached(m->table, (uint64_t)m->size * 16);
-	pci_write32(d, (uint16_t)cap, (ctrl & 0xFFFF) |
-		    (uint32_t)(MSIX_CTRL_ENABLE | MSIX_CTRL_MASK) << 16);
+	pci_write32(d, (uint16_t)cap, ctrl | (uint32_t)(MSIX_CTRL_ENABLE | MSIX_CTRL_MASK) << 16);
 	return 0;
 }
 
@@ -349,7 +348,8 @@ void pci_msix_start(const struct pci_dev *d, const struct pci_msix *m)
 	uint32_t cmd = pci_read32(d, PCI_COMMAND) & 0xFFFF, ctrl = pci_read32(d, (uint16_t)m->cap);
 
 	pci_write32(d, PCI_COMMAND, cmd | PCI_CMD_INTX_DISABLE);
-	pci_write32(d, (uint16_t)m->cap, (ctrl & 0xFFFF) | (uint32_t)MSIX_CTRL_ENABLE << 16);
+	pci_write32(d, (uint16_t)m->cap, (ctrl & ~((uint32_t)MSIX_CTRL_MASK << 16)) |
+		    (uint32_t)MSIX_CTRL_ENABLE << 16);
 }
 
 /*

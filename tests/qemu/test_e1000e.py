@@ -13,6 +13,7 @@ from kernel import STATUS_OK, boot, tap_nic
 from netns import need_root
 from rawframes import frame, mac_bytes
 from test_e1000 import raw_run
+from test_trace import parse_graph
 from test_udp import assert_echoes, assert_headers_valid, assert_pings, payload, send_stream, \
     udp_frames, udp_payload
 from wire import Wire
@@ -140,3 +141,18 @@ def test_the_8254x_keeps_intx_on_q35():
     assert any(l.startswith("irq: line 11 -> gsi 11") for l in b.lines("irq: ")), b.out
     assert b.tagged("done")["received"] == "40" and int(b.tagged("stats")["irqs"]) > 0
 
+
+
+def test_trace_and_stages():
+    """trace=1 and stages=1 on the 82574: a well-formed graph whose
+    interrupt is the MSI-X transmit handler, and every stage measured."""
+    with Wire() as w:
+        b = w.boot("count=200 trace=1 stages=1", "e1000e", MAC, machine="q35").finish()
+    assert b.status == STATUS_OK, b.out
+    lines = b.out.splitlines()
+    start = lines.index("# tracer: function_graph")
+    graph = [l for l in lines[start + 4:] if l.startswith(" 0)")]
+    assert parse_graph(graph) >= 10
+    assert "e1000_msix_tx" in " ".join(graph) and "e1000_intr" not in " ".join(graph)
+    stages = {l.split()[1][len("stage="):] for l in lines if l.startswith("@lat ")}
+    assert {"call", "resolve", "build", "post", "tail", "reclaim", "floor_xmit"} <= stages, stages

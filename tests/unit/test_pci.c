@@ -33,6 +33,7 @@
 #include "kernel/mem.h"
 
 #define ECAM_BASE	0xE0000000ULL
+#define MSIX_BAR	0xFEBD0000ULL	/* the model 82574's BAR3: its MSI-X table */
 
 struct fn_model {
 	uint8_t bus, dev, fn;
@@ -46,6 +47,13 @@ static struct fn_model fns[8];
 static int nfns;
 static uint32_t address;
 static int mcfg, port_accesses, ecam_accesses;	/* mcfg: the firmware has an MCFG */
+
+/* The model 82574's MSI-X table (PCI 3.0, 6.8.2), and when it changed. */
+static struct {
+	uint32_t entry[5][4];		/* address low, high, data, vector control */
+	int writes_unmasked;		/* an entry's address or data written unmasked */
+	int enabled_at_set;		/* MSI-X enabled, function masked, at each set */
+} msix;
 static uint64_t uncached_base, uncached_len;
 
 /* kernel/acpi.c's, for the scan: an MCFG for buses 0 and 1, if mcfg. */
@@ -191,19 +199,41 @@ static struct fn_model *ecam_fn(uint64_t addr, int *r)
 	return find_fn((uint8_t)(off >> 20), (off >> 15) & 0x1F, (off >> 12) & 7);
 }
 
+static uint32_t *msix_word(uint64_t addr)
+{
+	uint64_t off = addr - MSIX_BAR;
+
+	assert_true(addr >= MSIX_BAR && off < sizeof(msix.entry) && (off & 3) == 0);
+	return &msix.entry[off / 16][(off % 16) / 4];
+}
+
 uint32_t mmio_read32(uint64_t addr)
 {
+	struct fn_model *f;
 	int r;
-	struct fn_model *f = ecam_fn(addr, &r);
 
+	if (addr >= MSIX_BAR)
+		return *msix_word(addr);
+	f = ecam_fn(addr, &r);
 	return reg_read(f, r);
 }
 
 void mmio_write32(uint64_t addr, uint32_t v)
 {
+	struct fn_model *f;
 	int r;
-	struct fn_model *f = ecam_fn(addr, &r);
 
+	if (addr >= MSIX_BAR) {
+		uint32_t *w = msix_word(addr);
+		uint32_t ctrl = fns[6].reg[0xA0 / 4] >> 16;
+
+		if ((addr - MSIX_BAR) % 16 != 12 && !(w[3 - ((addr - MSIX_BAR) % 16) / 4] & 1))
+			msix.writes_unmasked++;
+		msix.enabled_at_set += (ctrl & 0xC000) == 0xC000;
+		*w = v;
+		return;
+	}
+	f = ecam_fn(addr, &r);
 	reg_write(f, r, v);
 }
 
@@ -359,6 +389,51 @@ static void test_capabilities(void **state)
 	assert_int_equal(pci_find_cap(pci_find(0x8086, 0x1237), 0x11), 0);	/* no list */
 }
 
+/*
+ * MSI-X on a model 82574: the table found through the capability (BIR 3,
+ * offset 0), each entry written while masked, then unmasked; the function
+ * enabled and masked meanwhile, then INTx off and the function unmasked.
+ */
+static void test_msix_table(void **state)
+{
+	struct fn_model *f;
+	struct pci_msix m;
+	struct pci_dev *d;
+
+	(void)state;
+	f = add(0, 4, 0, 0x8086, 0x10D3, 0x02000000, 0x00);	/* fns[6] */
+	bar(f, 3, (uint32_t)MSIX_BAR, 0x4000, 0);
+	f->reg[1] |= (uint32_t)PCI_STATUS_CAP_LIST << 16;
+	f->reg[PCI_CAP_PTR / 4] = 0xA0;
+	f->reg[0xA0 / 4] = 4u << 16 | 0x0011;	/* MSI-X, 5 entries, the last capability */
+	f->reg[0xA4 / 4] = 0x00000003;		/* the table: BAR3 + 0 */
+	f->reg[0xA8 / 4] = 0x00002003;		/* the PBA: BAR3 + 0x2000 */
+	for (int i = 0; i < 5; i++)
+		msix.entry[i][3] = 1;		/* masked, as at reset */
+	pci_init();
+	d = pci_find(0x8086, 0x10D3);
+	assert_int_equal(pci_msix_init(d, &m), 0);
+	assert_int_equal(m.cap, 0xA0);
+	assert_int_equal(m.size, 5);
+	assert_int_equal(m.table, MSIX_BAR);
+	assert_int_equal(uncached_base, MSIX_BAR);
+	assert_int_equal(f->reg[0xA0 / 4] >> 16, 0xC004);	/* enabled, function masked */
+	pci_msix_set(&m, 1, 0xFEE01000, 0x31);
+	assert_int_equal(msix.entry[1][0], 0xFEE01000);
+	assert_int_equal(msix.entry[1][1], 0);
+	assert_int_equal(msix.entry[1][2], 0x31);
+	assert_int_equal(msix.entry[1][3], 0);			/* unmasked last */
+	assert_int_equal(msix.entry[0][3], 1);			/* the others untouched */
+	assert_int_equal(msix.writes_unmasked, 0);
+	assert_true(msix.enabled_at_set > 0);
+	pci_msix_start(d, &m);
+	assert_int_equal(f->reg[0xA0 / 4] >> 16, 0x8004);	/* enabled, unmasked */
+	assert_true(f->reg[1] & PCI_CMD_INTX_DISABLE);
+	assert_true(f->reg[1] & PCI_CMD_MEMORY);
+	/* A function without the capability has no MSI-X. */
+	assert_int_equal(pci_msix_init(pci_find(0x8086, 0x100E), &m), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pci[] = {
@@ -370,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ecam_address, setup),
 		cmocka_unit_test_setup(test_scan_through_ecam, setup),
 		cmocka_unit_test_setup(test_capabilities, setup),
+		cmocka_unit_test_setup(test_msix_table, setup),
 	};
 
 	return cmocka_run_group_tests(pci, NULL, NULL);
