@@ -137,14 +137,20 @@ static void trace_end(void)
 	ftrace_stop();
 }
 
-/* One send call, timed with the TSC: LAT_CALL, as Linux's sendto is timed. */
+/*
+ * One send call, timed with the TSC: LAT_CALL, as Linux's sendto is timed;
+ * and LAT_CALL_IRQ if the NIC's interrupt ran meanwhile (its count is read
+ * outside the timed part).
+ */
 static int send_call(int fd, struct mmsghdr *vec, uint32_t n, int batch)
 {
-	uint64_t t0 = rdtsc();
+	uint64_t irqs = e1000_irq_count(netif.nic), t0 = rdtsc();
 	int r = batch == 1 ? (int)sendmsg(fd, &vec[0].msg_hdr, 0) : sendmmsg(fd, vec, n, 0);
 	uint64_t t = rdtsc() - t0;
 
 	lat_add(LAT_CALL, t);
+	if (e1000_irq_count(netif.nic) != irqs)
+		lat_add(LAT_CALL_IRQ, t);
 	if (samples.n < SAMPLES_MAX)
 		samples.cyc[samples.n++] = t;
 	return r > 0 && batch == 1 ? 1 : r;

@@ -89,7 +89,7 @@ void kmain(uint32_t magic, uint32_t info)
 	irq_enable();
 	debug_fault(cfg.fault);
 	pci_init();
-	nic = e1000_attach(cfg.txring, cfg.rxring);
+	nic = e1000_attach(cfg.txring, cfg.rxring, cfg.msix);
 	if (!nic) {
 		printf("no supported NIC (e1000 8086:100e, 8086:100c or 8086:100f)\n");
 		kernel_exit(EXIT_NO_NIC);

@@ -116,7 +116,7 @@ static int e1000_msix_init(struct e1000 *nic, struct pci_dev *pci)
  * lab's (docs/labs/).  A NIC that cannot receive or interrupt still sends
  * (its senders poll the ring), so those steps failing is said, not fatal.
  */
-struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring)
+struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring, int msix)
 {
 	struct e1000 *nic = &e1000_dev;
 	struct pci_dev *pci = find_nic(&nic->hw);
@@ -141,7 +141,7 @@ struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring)
 		printf("e1000: no receive ring of %u descriptors: sending only\n",
 		       (unsigned)rxring);
 		rxring = 0;
-	} else if (!(nic->hw->msix && e1000_msix_init(nic, pci) == 0) &&
+	} else if (!(msix && nic->hw->msix && e1000_msix_init(nic, pci) == 0) &&
 		   e1000_irq_init(nic) < 0) {
 		printf("e1000: cannot route interrupt line %d: polling only\n", nic->irq);
 	}

@@ -128,7 +128,7 @@ struct e1000 {
 };
 
 /* Find a supported NIC on PCI and bring it up; NULL if there is none. */
-struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring);
+struct e1000 *e1000_attach(uint32_t txring, uint32_t rxring, int msix);
 
 /* Bringing the NIC up, by its registers (drivers/e1000_hw.c). */
 int e1000_reset(struct e1000 *nic);

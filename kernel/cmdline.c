@@ -14,12 +14,12 @@
 
 enum key {
 	K_IP, K_GW, K_DST, K_SPORT, K_MODE, K_COUNT, K_SIZE, K_BATCH,
-	K_RATE, K_TXRING, K_RXRING, K_TRACE, K_STAGES, K_SAMPLES, K_ARP, K_FAULT, K_NKEYS
+	K_RATE, K_TXRING, K_RXRING, K_TRACE, K_STAGES, K_SAMPLES, K_ARP, K_FAULT, K_MSIX, K_NKEYS
 };
 
 static const char *const key_name[K_NKEYS] = {
 	"ip", "gw", "dst", "sport", "mode", "count", "size", "batch",
-	"rate", "txring", "rxring", "trace", "stages", "samples", "arp", "fault",
+	"rate", "txring", "rxring", "trace", "stages", "samples", "arp", "fault", "msix",
 };
 
 /* A token of the command line: not NUL-terminated. */
@@ -258,6 +258,7 @@ static int parse_value(struct parser *ps, enum key k, struct span v)
 	case K_ARP:	return parse_arp(ps, v);
 	case K_TXRING:	return parse_ring(ps, v, &c->txring);
 	case K_RXRING:	return parse_ring(ps, v, &c->rxring);
+	case K_MSIX:	r = parse_num(ps, v, 0, 1, &u); c->msix = (int)u; return r;
 	case K_NKEYS:	break;
 	}
 	return -1;
@@ -277,6 +278,7 @@ static void set_defaults(struct config *c)
 	c->batch = 1;
 	c->txring = 256;
 	c->rxring = 256;
+	c->msix = 1;
 }
 
 /* Checks that need more than one key, once all are read. */

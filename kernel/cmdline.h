@@ -43,6 +43,7 @@ struct config {
 	uint32_t rate;		/* datagrams per second; 0 = unpaced */
 	uint32_t txring;	/* TX descriptors */
 	uint32_t rxring;	/* RX descriptors */
+	int msix;		/* a NIC with MSI-X uses it (0: INTx through the IOAPIC) */
 	int trace;		/* print a function-graph trace of one send */
 	int stages;		/* stamp every stage of every send (kernel/lat.h) */
 	int samples;		/* print the send calls' times ("@samples") */

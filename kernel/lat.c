@@ -17,7 +17,7 @@
 #define LAT_FRAMES	4096	/* frames in flight we can follow: the largest ring */
 
 static const char *const stage_name[LAT_NSTAGES] = {
-	"call", "resolve", "build", "post", "tail", "to_irq", "reclaim", "polled", "seen",
+	"call", "call_irq", "resolve", "build", "post", "tail", "to_irq", "reclaim", "polled", "seen",
 	"floor_xmit", "floor_tail", "floor_read", "stamp",
 };
 

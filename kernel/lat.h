@@ -8,8 +8,8 @@
  * the stamping code beside it, out of line.  stages=1 patches every nop
  * into a jump to its stamping code (lat_init, through kernel/patch.h);
  * otherwise the nop is all a stamp point costs.  LAT_CALL (the
- * application's two stamps around each send call) and the floors are
- * measured always, by their callers, with lat_add().
+ * application's two stamps around each send call), LAT_CALL_IRQ and the
+ * floors are measured always, by their callers, with lat_add().
  */
 #ifndef LAT_H
 #define LAT_H
@@ -18,6 +18,7 @@
 
 enum lat_stage {
 	LAT_CALL,	/* one sendmsg (or sendmmsg) call, entry to return */
+	LAT_CALL_IRQ,	/* ... those of them during which the NIC interrupted */
 	LAT_RESOLVE,	/* entry -> checks done, route and next hop's MAC known */
 	LAT_BUILD,	/* ring space found -> headers built, payload copied or gathered */
 	LAT_POST,	/* -> descriptors written */

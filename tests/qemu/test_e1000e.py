@@ -133,6 +133,14 @@ def test_ping_on_q35():
     assert_pings(tap_nic("e1000e", MAC), machine="q35")
 
 
+def test_msix_0_takes_intx_through_the_ioapic():
+    b, frames = raw_run("e1000e", MAC, args="msix=0", machine="q35")
+    assert b.status == STATUS_OK, b.out
+    assert any(l.startswith("irq: line 11 -> gsi 11") for l in b.lines("irq: ")), b.out
+    assert not any("msi-x" in l for l in b.lines("irq: "))
+    assert b.tagged("done")["received"] == "40" and int(b.tagged("stats")["irqs"]) > 0
+
+
 def test_the_8254x_keeps_intx_on_q35():
     """An e1000 on q35 has no MSI-X: it still takes its interrupts through
     the IOAPIC (ISA IRQ 11, which q35's PIRQ routing drives too)."""
