@@ -11,7 +11,7 @@
 #                               entry note, which QEMU's -kernel boots
 #                               directly (fast under TCG: no bzImage
 #                               decompressor running in the guest)
-#   OUTDIR/initramfs.cpio.gz    busybox-static, e1000.ko, lsend, lecho and
+#   OUTDIR/initramfs.cpio.gz    busybox-static, e1000.ko, e1000e.ko, lsend, lecho and
 #                               /init (tests/bench/guest/init.sh)
 #   OUTDIR/versions.txt         the Debian packages used, with versions
 #
@@ -123,15 +123,15 @@ check_pvh() {
 	say "vmlinux: $(stat -c %s "$1") bytes, ELF x86-64 with a PVH entry note"
 }
 
-# find_e1000 KVER: the module's path; check it needs no other module and
-# was built for this kernel.
-find_e1000() {
-	local kver=$1 ko info
-	ko=$OUT/lib/modules/$kver/kernel/drivers/net/ethernet/intel/e1000/e1000.ko
+# find_module KVER NAME: the path of drivers/net/ethernet/intel/NAME/NAME.ko;
+# check it needs no other module and was built for this kernel.
+find_module() {
+	local kver=$1 name=$2 ko info
+	ko=$OUT/lib/modules/$kver/kernel/drivers/net/ethernet/intel/$name/$name.ko
 	[ -e "$ko" ] || die "no $ko (compressed modules are not handled)"
 	info=$(tr '\0' '\n' < "$ko" | grep -a -E '^(depends|vermagic)=')
-	grep -qx 'depends=' <<< "$info" || die "e1000.ko needs other modules: $info"
-	grep -q "^vermagic=$kver " <<< "$info" || die "e1000.ko is not for $kver: $info"
+	grep -qx 'depends=' <<< "$info" || die "$name.ko needs other modules: $info"
+	grep -q "^vermagic=$kver " <<< "$info" || die "$name.ko is not for $kver: $info"
 	echo "$ko"
 }
 
@@ -144,18 +144,19 @@ build_program() {
 	gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$src"
 }
 
-# build_initramfs KO: stage the tree and pack it (cpio newc by busybox's
-# own cpio, so the host needs no cpio package; files owned by root).
+# build_initramfs E1000_KO E1000E_KO: stage the tree and pack it (cpio newc
+# by busybox's own cpio, so the host needs no cpio package; files owned by root).
 build_initramfs() {
-	local ko=$1 img=$OUT/initramfs.cpio.gz stage=$OUT/initramfs
+	local ko=$1 koe=$2 img=$OUT/initramfs.cpio.gz stage=$OUT/initramfs
 	local bb=$OUT/bin/busybox
-	local inputs=("$bb" "$ko" "$SRC/init.sh" "$OUT/guest/lsend" "$OUT/guest/lecho")
+	local inputs=("$bb" "$ko" "$koe" "$SRC/init.sh" "$OUT/guest/lsend" "$OUT/guest/lecho")
 	up_to_date "$img" "${inputs[@]}" && return 0
 	say "packing initramfs"
 	rm -rf "$stage"
 	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib,proc,sys,dev,tmp}
 	cp "$bb" "$OUT/guest/lsend" "$OUT/guest/lecho" "$stage/bin/"
 	cp "$ko" "$stage/lib/e1000.ko"
+	cp "$koe" "$stage/lib/e1000e.ko"
 	install -m 755 "$SRC/init.sh" "$stage/init"
 	(cd "$stage" && find . -mindepth 1 | sort | "$bb" cpio -o -H newc -R 0:0) |
 		gzip -9 > "$img.tmp"
@@ -170,7 +171,7 @@ write_versions() {
 }
 
 main() {
-	local kpkg kver kdeb bbdeb ko
+	local kpkg kver kdeb bbdeb ko koe
 	check_tools
 	mkdir -p "$DEBS"
 	kpkg=$(kernel_package)
@@ -183,10 +184,11 @@ main() {
 
 	up_to_date "$OUT/vmlinux" "$OUT/boot/vmlinuz-$kver" ||
 		extract_vmlinux "$OUT/boot/vmlinuz-$kver" "$OUT/vmlinux"
-	ko=$(find_e1000 "$kver")
+	ko=$(find_module "$kver" e1000)
+	koe=$(find_module "$kver" e1000e)
 	build_program lsend
 	build_program lecho
-	build_initramfs "$ko"
+	build_initramfs "$ko" "$koe"
 	say "ready: $OUT/vmlinux, $OUT/initramfs.cpio.gz ($(paste -sd, "$OUT/versions.txt" | sed 's/,/, /g'))"
 }
 

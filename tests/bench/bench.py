@@ -19,7 +19,11 @@ off:
     echo); the floor is mode=reflect (frames sent straight back from the
     receive ring);
   - boot to the first UDP datagram of the run on the tap, with and without
-    a static neighbour (arp= here, a permanent ARP entry in Linux).
+    a static neighbour (arp= here, a permanent ARP entry in Linux);
+  - the 82574L (QEMU's e1000e) on q35: this kernel's send call with MSI-X
+    and with INTx through the IOAPIC (msix=0), beside Linux's e1000e
+    driver; the calls during which the NIC interrupted (@lat
+    stage=call_irq) show what each interrupt path costs a caller.
 And what the instrument costs: the shipped kernel beside the same tree
 built with no instrument hooks at all (make bare), the stage stamps of one
 run, both function-graph traces (this kernel's trace=1 and Linux's
@@ -70,6 +74,10 @@ FIRST_UDP = f"ether src {MAC} and udp dst port 9000"    # the run's own datagram
 # Guests: this kernel (shipped), the same tree without instrument hooks,
 # Linux, DPDK in the Linux guest.
 OURS, BARE_G, LINUX_G, DPDK_G = "ours", "bare", "linux", "dpdk"
+# The 82574L (QEMU's e1000e) on q35, its default machine: this kernel with
+# MSI-X, the same with INTx through the IOAPIC (msix=0), Linux's e1000e.
+OURS_E, OURS_E_INTX, LINUX_E = "ours-82574", "ours-82574-intx", "linux-82574"
+E1000E = (OURS_E, OURS_E_INTX, LINUX_E)
 
 
 class Bench:
@@ -100,14 +108,19 @@ class Bench:
 
     def guest_cmd(self, guest, args, mitigation):
         # romfile=: no iPXE option ROM for SeaBIOS to run; no guest uses it.
-        net = tap_nic(mac=MAC, extra=",romfile=" + ("" if mitigation else ",mitigation=off"))
-        if guest in (OURS, BARE_G):
-            cmd = qemu_cmd(args, net=net, memory=MEMORY, accel=self.accel, extra=["-cpu", CPU])
+        # The e1000e has no mitigation property: its ITR floor is always on.
+        machine = "q35" if guest in E1000E else "pc"
+        net = tap_nic("e1000e", MAC, extra=",romfile=") if guest in E1000E else \
+            tap_nic(mac=MAC, extra=",romfile=" + ("" if mitigation else ",mitigation=off"))
+        if guest in (OURS, BARE_G, OURS_E, OURS_E_INTX):
+            cmd = qemu_cmd(args + (" msix=0" if guest == OURS_E_INTX else ""), net=net,
+                           memory=MEMORY, accel=self.accel, extra=["-cpu", CPU],
+                           machine=machine)
             if guest == BARE_G:
                 cmd[cmd.index(KERNEL)] = BARE
             return cmd
         initrd = os.path.join(DPDK if guest == DPDK_G else LINUX, "initramfs.cpio.gz")
-        return [QEMU, "-machine", "pc", "-accel", self.accel, "-cpu", CPU, "-m", MEMORY,
+        return [QEMU, "-machine", machine, "-accel", self.accel, "-cpu", CPU, "-m", MEMORY,
                 "-display", "none", "-serial", "stdio", "-no-reboot",
                 "-kernel", os.path.join(LINUX, "vmlinux"), "-initrd", initrd,
                 "-append", "console=ttyS0 loglevel=1 " + args] + net
@@ -155,7 +168,7 @@ class Bench:
     # ---- the runs ----------------------------------------------------------------
 
     def latency(self, guest, size, mitigation):
-        if guest == LINUX_G:
+        if guest in (LINUX_G, LINUX_E):
             args = f"bench.mode=send bench.count={self.n_lat} bench.runs={size}:1"
         elif guest == DPDK_G:
             args = (f"bench.mode=dpdk-send bench.count={self.n_lat} bench.runs={size}:1 "
@@ -302,13 +315,15 @@ class Bench:
                     ("pps", OURS, 1, True), ("pps", OURS, 32, True),
                     ("pps", "blast", 32, True), ("rtt", OURS, None, True),
                     ("rtt", "reflect", None, True), ("first", OURS, None, True),
-                    ("stages", OURS, 18, True), ("ceiling", "host", None, None)]
+                    ("stages", OURS, 18, True), ("ceiling", "host", None, None),
+                    ("latency", OURS_E, 18, True)]
         plan = []
         for mit in (True, False):
             for g in (OURS, LINUX_G, DPDK_G):
                 plan += [("latency", g, 18, mit), ("latency", g, 1472, mit)]
             plan += [("pps", g, b, mit) for g in (OURS, "blast", LINUX_G, DPDK_G) for b in (1, 32)]
             plan += [("rtt", g, None, mit) for g in (OURS, "reflect", LINUX_G, DPDK_G)]
+        plan += [("latency", g, 18, True) for g in E1000E]
         plan += [("latency", BARE_G, 18, True), ("latency", BARE_G, 1472, True),
                  ("first", OURS, None, True), ("first", LINUX_G, None, True),
                  ("stages", OURS, 18, True), ("ceiling", "host", None, None),

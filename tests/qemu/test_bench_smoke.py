@@ -27,6 +27,8 @@ def test_bench_smoke(tmp_path):
     assert results["ours/pps/32/on"]["received"] == 300
     assert results["blast/pps/32/on"]["received"] == 300
     assert int(results["ours/rtt/None/on"]["n"]) == 50
+    e = results["ours-82574/latency/18/on"]["lat"]             # the 82574L on q35, MSI-X
+    assert int(e["call"]["n"]) >= 300 and int(e["call_irq"]["n"]) > 0
     assert int(results["reflect/rtt/None/on"]["n"]) == 50
     assert 0 < results["ours/first/None/on"]["first_udp_s"] < 60
     assert "tail" in results["ours/stages/18/on"]["lat"]
@@ -34,5 +36,5 @@ def test_bench_smoke(tmp_path):
     report = (out / "report.md").read_text()
     for row in ("| send call, 18 B, p50 | on |", "| packets/s, 60 B frames, batch 32 | on |",
                 "| UDP round trip, p99 | on |", "| static (`arp=`, `arp -s`) |",
-                "| 18 B, p50 |", "## Goals"):
+                "| 18 B, p50 |", "## The 82574L (e1000e) on q35", "## Goals"):
         assert row in report
