@@ -78,7 +78,7 @@ static int e1000_irq_init(struct e1000 *nic)
 }
 
 /*
- * The 82574's interrupts by MSI-X (datasheet 7.4.2, 10.2.4.9): a vector
+ * The 82574's interrupts by MSI-X (its datasheet: IVAR, EIAC): a vector
  * each for receive, transmit and the other causes (the link), so that a
  * handler knows its cause without reading ICR (a trap into QEMU, each);
  * EIAC clears a cause as its message goes out, and with CTRL_EXT.IAME it

@@ -18,8 +18,8 @@
 #define LINK_TIMEOUT_US		2000000
 
 /*
- * The NICs taken.  The 82574L (82574 datasheet, Intel 317694) moves
- * EERD's fields (10.2.2.5) and interrupts by MSI-X (7.4); the rest of what
+ * The NICs taken.  The 82574L (Intel's 82574 datasheet) moves EERD's
+ * fields and interrupts by MSI-X (drivers/e1000.c); the rest of what
  * this driver uses is the 8254x's.
  */
 const struct e1000_hw e1000_hw_table[] = {

@@ -7,7 +7,7 @@
  *
  * The 82574L (PCI Express; QEMU's e1000e) has the same offsets for all of
  * these and the same legacy descriptors; what it adds or changes is marked
- * "82574", with the section of its datasheet (Intel 317694).
+ * "82574", named as Intel's 82574 GbE Controller Family Datasheet names it.
  */
 #ifndef E1000_REGS_H
 #define E1000_REGS_H
@@ -37,10 +37,10 @@
 #define   E1000_EERD_DONE	(1u << 4)
 #define   E1000_EERD_ADDR_SHIFT	8
 #define   E1000_EERD_DATA_SHIFT	16
-#define   E1000_EERD_DONE_82574	(1u << 1)	/* 82574 10.2.2.5: DONE bit 1, */
+#define   E1000_EERD_DONE_82574	(1u << 1)	/* 82574: DONE in bit 1, */
 #define   E1000_EERD_ADDR_SHIFT_82574 2		/* address in bits 15:2 */
 
-/* 82574 10.2.2.6 Extended Device Control */
+/* 82574: Extended Device Control */
 #define E1000_CTRL_EXT		0x0018
 #define   E1000_CTRL_EXT_IAME	(1u << 27)	/* EIAC's auto-clear does not also mask IMS */
 
@@ -67,7 +67,7 @@
 #define   E1000_INT_OTHER	(1u << 24)	/* 82574, MSI-X: LSC, RXO ... */
 #define   E1000_INT_ASSERTED	(1u << 31)	/* 82574: any cause at all */
 
-/* 82574 10.2.4.4, 10.2.4.9: auto-clear on MSI-X, and causes to MSI-X vectors */
+/* 82574: Extended Interrupt Auto Clear; Interrupt Vector Allocation (causes to MSI-X vectors) */
 #define E1000_EIAC		0x00DC
 #define E1000_IVAR		0x00E4
 #define   E1000_IVAR_RXQ0(v)	((0x8u | (v)) << 0)	/* valid, vector v */

@@ -182,7 +182,7 @@ int e1000_tx_post(struct e1000 *nic, const struct e1000_seg *seg, int nseg, void
  * A frame's nseg descriptors from first on, made extended data descriptors
  * (3.3.7: DEXT, DTYP data), each asking the NIC to insert the UDP checksum
  * (POPTS.TXSM) where the last context descriptor says.  Each, not only the
- * first: the 8254x reads POPTS in a frame's first descriptor (3.3.7.1), but
+ * first: the 8254x reads POPTS in a frame's first descriptor (3.3.7), but
  * QEMU's 82574 in its last.
  * [lab 5.2]
  */

@@ -37,7 +37,7 @@ void nic_model_attach(struct e1000 *nic)
 void nic_model_tick(struct e1000 *nic)
 {
 	uint32_t eerd = e1000_read(nic, E1000_EERD);
-	/* EERD: the 8254x's fields, or the 82574's (datasheet 10.2.2.5) */
+	/* EERD: the 8254x's fields, or the 82574's (DONE bit 1, address bits 15:2) */
 	uint32_t done = model.eerd_82574 ? 1u << 1 : 1u << 4;
 	unsigned shift = model.eerd_82574 ? 2 : 8, limit = model.eerd_82574 ? 0x3FFF : 0xFF;
 
