@@ -101,6 +101,26 @@ static void test_eeprom_words(void **state)
 	assert_int_equal(e1000_eeprom_read(&nic, 0), -1);
 }
 
+/*
+ * The 82574's EERD: DONE in bit 1, the address from bit 2.  With the
+ * 82574's facts the words come; with the 8254x's, the model never says
+ * DONE (the address lands beyond its 64 words), and the read times out.
+ */
+static void test_eeprom_words_82574(void **state)
+{
+	(void)state;
+	model.eerd_82574 = 1;
+	nic.hw = e1000_hw_find(0x10D3);
+	assert_non_null(nic.hw);
+	assert_string_equal(nic.hw->model, "82574L");
+	model.eeprom[0x2A] = 0xCAFE;
+	assert_int_equal(e1000_eeprom_read(&nic, 0x2A), 0xCAFE);
+	e1000_read_mac(&nic);
+	assert_memory_equal(nic.mac, mac, 6);
+	nic.hw = e1000_hw_find(0x100E);
+	assert_int_equal(e1000_eeprom_read(&nic, 1), -1);
+}
+
 static void test_mac_from_eeprom_into_ral_rah(void **state)
 {
 	(void)state;
@@ -127,6 +147,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reset_masks_and_waits, setup),
 		cmocka_unit_test_setup(test_reset_that_never_ends, setup),
 		cmocka_unit_test_setup(test_eeprom_words, setup),
+		cmocka_unit_test_setup(test_eeprom_words_82574, setup),
 		cmocka_unit_test_setup(test_mac_from_eeprom_into_ral_rah, setup),
 		cmocka_unit_test_setup(test_mac_from_ral_rah_without_eeprom, setup),
 	};
