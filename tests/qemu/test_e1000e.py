@@ -76,10 +76,11 @@ def test_udp_checked_on_the_wire(machine, size):
         assert udp_payload(p) == payload(seq, size)
 
 
-def test_link_flap_on_q35(tmp_path):
+@pytest.mark.parametrize("machine", MACHINES)
+def test_link_flap(tmp_path, machine):
     mon = str(tmp_path / "monitor.sock")
     with Wire() as w:
-        k = w.boot("count=6000 rate=3000", "e1000e", MAC, machine="q35",
+        k = w.boot("count=6000 rate=3000", "e1000e", MAC, machine=machine,
                    extra=["-monitor", f"unix:{mon},server=on,wait=off"])
         k.wait_for("send: ")
         time.sleep(0.3)
@@ -110,13 +111,14 @@ def test_q35_with_nothing_but_nic_tap(tmp_path):
     assert len(frames) == 1000
 
 
+@pytest.mark.parametrize("machine", MACHINES)
 @pytest.mark.parametrize("size", [18, 1472])
-def test_stream_to_linux_on_a_tap(tmp_path, size):
+def test_stream_to_linux_on_a_tap(tmp_path, size, machine):
     """vnet_hdr=off: QEMU computes the offloaded checksums before the tap,
     so that the capture holds them and scapy can check them too."""
     net = ["-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
            "-device", f"e1000e,netdev=n0,mac={MAC}"]
-    b, summary, frames = send_stream(tmp_path, "batch=1", 300, size, machine="q35", mac=MAC,
+    b, summary, frames = send_stream(tmp_path, "batch=1", 300, size, machine=machine, mac=MAC,
                                      net=net)
     assert summary == "received 300/300 valid, 0 lost, 0 duplicated, 0 corrupt"
     for seq, p in enumerate(frames):
@@ -124,13 +126,15 @@ def test_stream_to_linux_on_a_tap(tmp_path, size):
         assert udp_payload(p) == payload(seq, size)
 
 
-def test_echo_on_q35():
-    assert_echoes("echo", 40, seed=3, model="e1000e", machine="q35")
+@pytest.mark.parametrize("machine", MACHINES)
+def test_echo(machine):
+    assert_echoes("echo", 40, seed=3, model="e1000e", machine=machine)
 
 
-def test_ping_on_q35():
+@pytest.mark.parametrize("machine", MACHINES)
+def test_ping(machine):
     need_root()
-    assert_pings(tap_nic("e1000e", MAC), machine="q35")
+    assert_pings(tap_nic("e1000e", MAC), machine=machine)
 
 
 def test_msix_0_takes_intx_through_the_ioapic():
