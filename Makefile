@@ -287,7 +287,7 @@ $(BUILD)/host/%: tests/host/%.c
 host: $(HOST_BINS)
 
 test: deps
-	@$(MAKE) --no-print-directory all unit host fuzzers
+	@$(MAKE) --no-print-directory all bare unit host fuzzers
 	@$(PYTHON) tests/run.py $(UNIT_BINS)
 
 run: deps

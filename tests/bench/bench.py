@@ -451,6 +451,9 @@ def main():
     else:
         if os.geteuid() != 0:
             sys.exit("bench: needs root (network namespaces and taps)")
+        for image, make in ((KERNEL, "make"), (BARE, "make bare")):
+            if not os.path.exists(image):
+                sys.exit(f"bench: {image} is missing (run {make} first)")
         os.makedirs(a.out, exist_ok=True)
         bench = Bench(a.out, a.smoke)
         t0 = time.time()
