@@ -18,7 +18,7 @@
 
 static const char *const stage_name[LAT_NSTAGES] = {
 	"call", "call_irq", "resolve", "build", "post", "tail", "to_irq", "reclaim", "polled", "seen",
-	"floor_xmit", "floor_tail", "floor_read", "stamp",
+	"intr", "floor_xmit", "floor_tail", "floor_read", "stamp",
 };
 
 /* One stamp point, as lat.h's lat_stamp() records it. */

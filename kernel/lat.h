@@ -8,8 +8,10 @@
  * the stamping code beside it, out of line.  stages=1 patches every nop
  * into a jump to its stamping code (lat_init, through kernel/patch.h);
  * otherwise the nop is all a stamp point costs.  LAT_CALL (the
- * application's two stamps around each send call), LAT_CALL_IRQ and the
- * floors are measured always, by their callers, with lat_add().
+ * application's two stamps around each send call), LAT_CALL_IRQ, LAT_INTR
+ * (trap_dispatch's two around a device interrupt) and the floors are
+ * measured always, by their callers, with lat_add(): two TSC reads and a
+ * histogram bucket, tens of nanoseconds.
  */
 #ifndef LAT_H
 #define LAT_H
@@ -27,6 +29,7 @@ enum lat_stage {
 	LAT_RECLAIM,	/* TX interrupt entry -> descriptors reclaimed in it */
 	LAT_POLLED,	/* tail write returned -> reclaimed by a sender's own look */
 	LAT_SEEN,	/* reclaimed -> the caller sees its frame done */
+	LAT_INTR,	/* a device interrupt, the timer's excepted: handler and EOI */
 	LAT_FLOOR_XMIT,	/* a tail write that carries a prepared frame: the call's floor */
 	LAT_FLOOR_TAIL,	/* a bare tail write that hands the NIC nothing new */
 	LAT_FLOOR_READ,	/* a bare register read (STATUS) */

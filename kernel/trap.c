@@ -14,6 +14,7 @@
 #include "kernel/apic.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include "kernel/lat.h"
 #include "kernel/mem.h"
 #include "kernel/param.h"
 #include "kernel/x86.h"
@@ -213,8 +214,13 @@ void trap_dispatch(struct trapframe *tf)
 		console_puts("\ntrap: stack overflow: the page fault is in the guard page under ");
 		console_puts(guard);
 	}
-	if (tf->vector < 32)
+	if (tf->vector < 32) {
 		trap_exception(tf);
-	else
+	} else {
+		uint64_t t0 = rdtsc();
+
 		trap_interrupt((int)tf->vector);
+		if (tf->vector != VEC_TIMER)	/* the timer: the kernel's own wake-ups */
+			lat_add(LAT_INTR, rdtsc() - t0);
+	}
 }

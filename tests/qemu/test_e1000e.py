@@ -155,6 +155,21 @@ def test_the_8254x_keeps_intx_on_q35():
 
 
 
+@pytest.mark.parametrize("route", ["msi-x", "msix=0"])
+def test_the_interrupt_is_timed_on_both_routes(route):
+    """@lat stage=intr: every interrupt of the run, the kernel's part of it
+    (handler and EOI), shorter than the calls it landed in."""
+    with Wire() as w:
+        b = w.boot("count=2000" + (" msix=0" if route == "msix=0" else ""), "e1000e", MAC,
+                   machine="q35").finish()
+    assert b.status == STATUS_OK, b.out
+    lat = {l.split()[1][len("stage="):]: dict(f.split("=", 1) for f in l.split()[2:])
+           for l in b.lines("@lat ")}
+    assert 0 < int(lat["intr"]["n"]) <= int(b.tagged("stats")["irqs"]), b.out
+    assert int(lat["call_irq"]["n"]) <= int(lat["intr"]["n"]), b.out
+    assert 0 < int(lat["intr"]["p50_ns"]) < int(lat["call_irq"]["p50_ns"]), b.out
+
+
 def test_trace_and_stages():
     """trace=1 and stages=1 on the 82574: a well-formed graph whose
     interrupt is the MSI-X transmit handler, and every stage measured."""

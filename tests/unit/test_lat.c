@@ -3,7 +3,8 @@
  * kernel/lat.c on kernel/hist.c (lab 6): every stage with samples gets one
  * line, its count is right, its percentiles are in order and within the
  * histogram's 3.1 % of the exact ones, x_floor is p50 over the floor's p50,
- * and stages without samples are not printed.
+ * stages without samples are not printed, and a frame's stamp points give
+ * to_irq and reclaim, or polled, by whether the interrupt is running.
  */
 #define _GNU_SOURCE		/* open_memstream */
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "kernel/lat.h"
+#include "kernel/x86.h"		/* the shim: rdtsc */
 
 uint64_t tsc_hz = 1000000000;
 
@@ -113,12 +115,52 @@ static void test_x_floor_against_floor_xmit(void **state)
 	free(out);
 }
 
+/* Busy for ticks of the real TSC (the shim's rdtsc). */
+static void spin(uint64_t ticks)
+{
+	uint64_t t0 = rdtsc();
+
+	while (rdtsc() - t0 < ticks)
+		;
+}
+
+/*
+ * The stamp points of two datagrams: one reclaimed inside the NIC's
+ * interrupt gives to_irq and reclaim; one reclaimed by the sender after
+ * the interrupt has ended gives polled.
+ */
+static void test_interrupt_stages(void **state)
+{
+	char *out;
+
+	(void)state;
+	lat_stamp_hit(LAT_AT_POSTED, 1);
+	lat_stamp_hit(LAT_AT_KICK, 0);
+	lat_stamp_hit(LAT_AT_KICKED, 0);
+	spin(20000);
+	lat_stamp_hit(LAT_AT_IRQ, 0);
+	spin(20000);
+	lat_stamp_hit(LAT_AT_DONE, 1);
+	lat_stamp_hit(LAT_AT_IRQ_END, 0);
+	lat_stamp_hit(LAT_AT_POSTED, 2);
+	lat_stamp_hit(LAT_AT_KICKED, 0);
+	lat_stamp_hit(LAT_AT_DONE, 2);
+	out = printed();
+	assert_int_equal(field(out, "to_irq", "n"), 1);
+	assert_true(field(out, "to_irq", "p50_ns") >= 20000 * 97 / 100);
+	assert_int_equal(field(out, "reclaim", "n"), 1);
+	assert_true(field(out, "reclaim", "p50_ns") >= 20000 * 97 / 100);
+	assert_int_equal(field(out, "polled", "n"), 1);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest lat[] = {
 		cmocka_unit_test_setup(test_percentiles_in_order_and_close, setup),
 		cmocka_unit_test_setup(test_only_stages_with_samples, setup),
 		cmocka_unit_test_setup(test_x_floor_against_floor_xmit, setup),
+		cmocka_unit_test_setup(test_interrupt_stages, setup),
 	};
 
 	return cmocka_run_group_tests(lat, NULL, NULL);
