@@ -558,8 +558,10 @@ def e1000e_call_why(r):
         return ", ".join(f"{v / 1000:.1f}" for v in sorted(x.get("spread") or []))
     return (f"the runs' p50s were {runs(e)} us on the 82574L and {runs(p)} us on the "
             f"82540EM, the frame-carrying floor {fmt_us(fe)} against {fmt_us(fp)}: where "
-            f"the floors agree and the runs spread this much, the difference is the "
-            f"machine's from boot to boot, not the NIC's.")
+            f"the floors agree, the difference is not the model's tail write as such: with "
+            f"MSI-X some boots run their tail writes about 0.7 us slower, which INTx "
+            f"(`msix=0`) never showed here; docs/tuning.md has the runs and what was "
+            f"ruled out.")
 
 
 def goals(L, bench):
@@ -627,7 +629,8 @@ def goals(L, bench):
         median(stage_runs(r, "ours-82574-intx/latency/18/on", "call_irq"))),
          1.0, True, "Why: the kernel's own part of the interrupt is under 2 us either way "
          "(the 82574L section); the rest of these calls is QEMU delivering the interrupt, "
-         "which spreads from run to run by more than MSI-X saves.")
+         "which spreads from run to run by more than MSI-X saves, and in MSI-X's slow "
+         "boots (docs/tuning.md) their tail writes are slower too.")
     goal(L, "round trip p50 / DPDK's busy-polling echo", ratio(
         get(r, "ours/rtt/None/on", "p50_ns"), get(r, "dpdk/rtt/None/on", "p50_ns")),
          1.2, True, "Why: " + AHEAD_WHY["rtt"])
