@@ -433,9 +433,12 @@ def e1000e_section(L, bench):
              f"small beside what a call that takes the interrupt costs: {fmt_us(mi)} with "
              f"MSI-X and {fmt_us(xi)} with INTx, against {fmt_us(get(r, 'ours-82574/latency/18/on', 'lat', 'call', 'p50_ns'))} "
              f"for a call that does not. The difference is spent outside the kernel's "
-             f"code: QEMU raising the interrupt (its throttle timer runs in QEMU's main "
-             f"loop, not in the vCPU's thread) and the emulated CPU delivering it and "
-             f"returning from it. It depends on the NIC model more than on the route: "
+             f"code: QEMU raising the interrupt and the emulated CPU delivering it and "
+             f"returning from it. With MSI-X, QEMU 7.2 sends the messages in pairs after "
+             f"each throttle period, the second from inside a tail write, with its timer "
+             f"armed from the vCPU's thread (docs/tuning.md): more calls take an "
+             f"interrupt, and some boots' tail writes are slower. It depends on the NIC "
+             f"model more than on the route: "
              f"on the 82540EM the calls that take the interrupt cost {fmt_us(ei)}, with "
              f"the kernel's own part {fmt_us(e)}.\n")
 
@@ -559,9 +562,11 @@ def e1000e_call_why(r):
     return (f"the runs' p50s were {runs(e)} us on the 82574L and {runs(p)} us on the "
             f"82540EM, the frame-carrying floor {fmt_us(fe)} against {fmt_us(fp)}: where "
             f"the floors agree, the difference is not the model's tail write as such: with "
-            f"MSI-X some boots run their tail writes about 0.7 us slower, which INTx "
-            f"(`msix=0`) never showed here; docs/tuning.md has the runs and what was "
-            f"ruled out.")
+            f"MSI-X, QEMU 7.2's e1000e sends a second message from the first tail write "
+            f"after each throttle period and arms its timer from the vCPU's thread, "
+            f"waking its main loop, and in some boots most tail writes pay for it "
+            f"(docs/tuning.md: the runs, the code path, and what was ruled out). With "
+            f"`msix=0` the 82574L's call is the 82540EM's.")
 
 
 def goals(L, bench):
@@ -629,8 +634,9 @@ def goals(L, bench):
         median(stage_runs(r, "ours-82574-intx/latency/18/on", "call_irq"))),
          1.0, True, "Why: the kernel's own part of the interrupt is under 2 us either way "
          "(the 82574L section); the rest of these calls is QEMU delivering the interrupt, "
-         "which spreads from run to run by more than MSI-X saves, and in MSI-X's slow "
-         "boots (docs/tuning.md) their tail writes are slower too.")
+         "which spreads from run to run by more than MSI-X saves; and QEMU 7.2 sends "
+         "MSI-X messages in pairs, the second from inside a tail write with a timer "
+         "armed from the vCPU's thread (docs/tuning.md).")
     goal(L, "round trip p50 / DPDK's busy-polling echo", ratio(
         get(r, "ours/rtt/None/on", "p50_ns"), get(r, "dpdk/rtt/None/on", "p50_ns")),
          1.2, True, "Why: " + AHEAD_WHY["rtt"])
