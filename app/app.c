@@ -140,7 +140,8 @@ static void trace_end(void)
 /*
  * One send call, timed with the TSC: LAT_CALL, as Linux's sendto is timed;
  * and LAT_CALL_IRQ if the NIC's interrupt ran meanwhile (its count is read
- * outside the timed part).
+ * outside the timed part, so an interrupt in the few instructions between
+ * the count and the clock marks the call too).
  */
 static int send_call(int fd, struct mmsghdr *vec, uint32_t n, int batch)
 {

@@ -91,7 +91,7 @@ void kmain(uint32_t magic, uint32_t info)
 	pci_init();
 	nic = e1000_attach(cfg.txring, cfg.rxring, cfg.msix);
 	if (!nic) {
-		printf("no supported NIC (e1000 8086:100e, 8086:100c or 8086:100f)\n");
+		printf("no supported NIC (e1000 8086:100e, 8086:100c or 8086:100f; e1000e 8086:10d3)\n");
 		kernel_exit(EXIT_NO_NIC);
 	}
 	if (cfg.mode == MODE_RAW)

@@ -1,6 +1,7 @@
 /*
- * drivers/e1000.c - Intel 8254x gigabit Ethernet: finding the NIC on PCI,
- * bringing it up step by step (e1000_attach), its interrupt line, and the
+ * drivers/e1000.c - Intel 8254x and 82574L gigabit Ethernet: finding the NIC
+ * on PCI, bringing it up step by step (e1000_attach), its interrupts (the
+ * line through the IOAPIC, or the 82574L's MSI-X vectors), and the
  * statistics.  The steps themselves are in e1000_hw.c (reset, EEPROM, MAC,
  * link), e1000_ring.c (the rings) and e1000_intr.c (the handler).
  *
@@ -8,15 +9,18 @@
  * Software Developer's Manual" (317453): chapter 14 (general configuration,
  * receive and transmit initialization) is the order of e1000_attach() below.
  *
- * QEMU notes, each checked against hw/net/e1000.c: CTRL.RST resets none of
- * the registers this driver uses, so every one is written explicitly;
- * TDLEN/RDLEN are masked to multiples of 128 bytes; the transmit ring is
- * processed synchronously inside the TDT write and DD is written back only
- * where RS is set.  Nothing here relies on the synchronous part.  And
- * every RCTL write makes QEMU refuse received frames for 1 s of virtual
- * time (set_rx_control arms flush_queue_timer; can_receive is false while
- * it runs): frames that arrive meanwhile wait in QEMU's queue.  The first
- * ARP reply after boot is one of them, which is why ARP waits 1 s a try.
+ * QEMU notes for the 8254x, each checked against hw/net/e1000.c (the
+ * 82574L's differences are beside the code they concern: e1000_hw.c,
+ * e1000_ring.c, e1000_msix_init below; README has a table of them): CTRL.RST
+ * resets none of the registers this driver uses, so every one is written
+ * explicitly; TDLEN/RDLEN are masked to multiples of 128 bytes; the
+ * transmit ring is processed synchronously inside the TDT write and DD is
+ * written back only where RS is set.  Nothing here relies on the
+ * synchronous part.  And every RCTL write makes QEMU refuse received frames
+ * for 1 s of virtual time (set_rx_control arms flush_queue_timer;
+ * can_receive is false while it runs): frames that arrive meanwhile wait in
+ * QEMU's queue.  The first ARP reply after boot is one of them, which is why
+ * ARP waits 1 s a try.
  */
 #include <stdio.h>
 
@@ -93,11 +97,13 @@ static int e1000_msix_init(struct e1000 *nic, struct pci_dev *pci)
 	int vec[3];
 	struct pci_msix m;
 
-	for (int i = 0; i < 3; i++)
-		if ((vec[i] = msi_attach(handler[i], nic, &addr[i], &data[i])) < 0)
-			return -1;
-	if (pci_msix_init(pci, &m) < 0 || m.size < 3)
+	if (pci_msix_init(pci, &m, 3) < 0)
 		return -1;
+	for (int i = 0; i < 3; i++)
+		if ((vec[i] = msi_attach(handler[i], nic, &addr[i], &data[i])) < 0) {
+			pci_msix_stop(pci, &m);	/* no vector left: INTx, if it has one */
+			return -1;
+		}
 	for (int i = 0; i < 3; i++)
 		pci_msix_set(&m, i, addr[i], data[i]);
 	e1000_write(nic, E1000_IVAR, E1000_IVAR_RXQ0(0) | E1000_IVAR_TXQ0(1) | E1000_IVAR_OTHER(2));

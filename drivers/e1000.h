@@ -1,6 +1,7 @@
 /*
- * drivers/e1000.h - the Intel 8254x (e1000) driver: one NIC, one TX ring,
- * one RX ring, interrupts through the IOAPIC.
+ * drivers/e1000.h - the Intel 8254x (e1000) and 82574L (e1000e) driver: one
+ * NIC, one TX ring, one RX ring; interrupts through the IOAPIC, or by MSI-X
+ * on the 82574L.
  *
  * Transmit: e1000_tx_post() puts one frame of 1..E1000_MAX_SEGS segments on
  * the ring (the segments are the caller's memory: zero-copy gather);

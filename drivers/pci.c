@@ -60,10 +60,9 @@ static void cfg_write_port(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, ui
 	outl(PCI_CONFIG_DATA, v);
 }
 
-uint64_t pci_ecam_addr(uint64_t base, uint8_t bus_start, uint8_t bus, uint8_t dev,
-		       uint8_t fn, uint16_t off)
+uint64_t pci_ecam_addr(uint64_t base, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
 {
-	return base + ((uint64_t)(uint8_t)(bus - bus_start) << 20 | (uint64_t)(dev & 31) << 15 |
+	return base + ((uint64_t)bus << 20 | (uint64_t)(dev & 31) << 15 |
 		       (uint64_t)(fn & 7) << 12 | (off & 0xFFC));
 }
 
@@ -76,14 +75,14 @@ static int on_ecam(uint8_t bus)
 static uint32_t cfg_read(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
 {
 	if (on_ecam(bus))
-		return mmio_read32(pci_ecam_addr(pci.ecam, pci.ecam_start, bus, dev, fn, off));
+		return mmio_read32(pci_ecam_addr(pci.ecam, bus, dev, fn, off));
 	return off < 256 ? cfg_read_port(bus, dev, fn, (uint8_t)off) : 0xFFFFFFFF;
 }
 
 static void cfg_write(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, uint32_t v)
 {
 	if (on_ecam(bus))
-		mmio_write32(pci_ecam_addr(pci.ecam, pci.ecam_start, bus, dev, fn, off), v);
+		mmio_write32(pci_ecam_addr(pci.ecam, bus, dev, fn, off), v);
 	else if (off < 256)
 		cfg_write_port(bus, dev, fn, (uint8_t)off, v);
 }
@@ -287,8 +286,9 @@ void pci_init(void)
 
 	pci.ndev = 0;
 	pci.ecam = 0;
-	if (acpi_mcfg(&base, &start, &end) == 0 && base && start <= end) {
-		mem_map_uncached(base, (uint64_t)(end - start + 1) << 20);
+	if (acpi_mcfg(&base, &start, &end) == 0 && base && start <= end &&
+	    base + (((uint64_t)end + 1) << 20) <= MEM_IDENTITY_TOP) {
+		mem_map_uncached(base + ((uint64_t)start << 20), (uint64_t)(end - start + 1) << 20);
 		pci.ecam = base, pci.ecam_start = start, pci.ecam_end = end;
 		printf("pci: configuration through ECAM at %#llx, buses %u-%u\n",
 		       (unsigned long long)base, start, end);
@@ -311,7 +311,7 @@ struct pci_dev *pci_find(uint16_t vendor, uint16_t device)
 #define MSIX_CTRL_MASK		0x4000	/* Function Mask: every vector masked */
 #define MSIX_ENTRY_MASKED	0x1	/* an entry's Vector Control */
 
-int pci_msix_init(struct pci_dev *d, struct pci_msix *m)
+int pci_msix_init(struct pci_dev *d, struct pci_msix *m, int need)
 {
 	int cap = pci_find_cap(d, PCI_CAP_MSIX);
 	uint32_t ctrl, table;
@@ -321,26 +321,39 @@ int pci_msix_init(struct pci_dev *d, struct pci_msix *m)
 		return -1;
 	ctrl = pci_read32(d, (uint16_t)cap);
 	table = pci_read32(d, (uint16_t)(cap + 4));	/* BIR in bits 2:0, offset above */
-	b = &d->bar[table & 7];
-	if ((table & 7) > 5 || (b->type != BAR_MEM32 && b->type != BAR_MEM64))
+	if ((table & 7) > 5)
 		return -1;
+	b = &d->bar[table & 7];
 	m->cap = cap;
 	m->size = (int)((ctrl >> 16) & 0x7FF) + 1;
 	m->table = b->base + (table & ~7u);
+	if ((b->type != BAR_MEM32 && b->type != BAR_MEM64) || m->size < need ||
+	    (table & ~7u) + (uint64_t)m->size * 16 > b->size ||
+	    m->table + (uint64_t)m->size * 16 > MEM_IDENTITY_TOP)
+		return -1;
 	mem_map_uncached(m->table, (uint64_t)m->size * 16);
 	pci_write32(d, (uint16_t)cap, ctrl | (uint32_t)(MSIX_CTRL_ENABLE | MSIX_CTRL_MASK) << 16);
 	return 0;
 }
 
+void pci_msix_stop(const struct pci_dev *d, const struct pci_msix *m)
+{
+	uint32_t ctrl = pci_read32(d, (uint16_t)m->cap);
+
+	pci_write32(d, (uint16_t)m->cap, ctrl & ~((uint32_t)MSIX_CTRL_ENABLE << 16));
+}
+
+/* Vector Control's other bits are reserved, to be kept as they are (6.8.2.9). */
 void pci_msix_set(const struct pci_msix *m, int i, uint64_t addr, uint32_t data)
 {
 	uint64_t e = m->table + 16 * (uint64_t)i;
+	uint32_t vc = mmio_read32(e + 12);
 
-	mmio_write32(e + 12, MSIX_ENTRY_MASKED);
+	mmio_write32(e + 12, vc | MSIX_ENTRY_MASKED);
 	mmio_write32(e, (uint32_t)addr);
 	mmio_write32(e + 4, (uint32_t)(addr >> 32));
 	mmio_write32(e + 8, data);
-	mmio_write32(e + 12, 0);
+	mmio_write32(e + 12, vc & ~(uint32_t)MSIX_ENTRY_MASKED);
 }
 
 void pci_msix_start(const struct pci_dev *d, const struct pci_msix *m)

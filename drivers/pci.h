@@ -59,9 +59,12 @@ struct pci_dev *pci_find(uint16_t vendor, uint16_t device);
 uint32_t pci_read32(const struct pci_dev *d, uint16_t off);
 void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v);
 
-/* Where ECAM puts a function's register (PCIe 3.0, 7.2.2): base + bus, dev, fn, off. */
-uint64_t pci_ecam_addr(uint64_t base, uint8_t bus_start, uint8_t bus, uint8_t dev,
-		       uint8_t fn, uint16_t off);
+/*
+ * Where ECAM puts a function's register (PCIe 3.0, 7.2.2): base + bus, dev,
+ * fn, off.  base is MCFG's, the address of bus 0 even where the window
+ * starts at a later bus.
+ */
+uint64_t pci_ecam_addr(uint64_t base, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off);
 
 /* The offset of capability id (6.7) or extended capability id (PCIe 7.9), or 0. */
 int pci_find_cap(const struct pci_dev *d, uint8_t id);
@@ -78,10 +81,15 @@ struct pci_msix {
 };
 
 /*
- * Find the MSI-X capability and its table; turn MSI-X on with every vector
- * masked (Function Mask).  0, or -1 if the function has none.
+ * Find the MSI-X capability and its table of at least need entries; turn
+ * MSI-X on with every vector masked (Function Mask).  0; or -1, with MSI-X
+ * left off: no capability, fewer entries, or a table that is not inside a
+ * memory BAR below MEM_IDENTITY_TOP.
  */
-int pci_msix_init(struct pci_dev *d, struct pci_msix *m);
+int pci_msix_init(struct pci_dev *d, struct pci_msix *m, int need);
+
+/* MSI-X off again, for a caller that cannot finish setting it up: INTx. */
+void pci_msix_stop(const struct pci_dev *d, const struct pci_msix *m);
 
 /* Entry i sends data to addr (as msi_attach gave them), then is unmasked. */
 void pci_msix_set(const struct pci_msix *m, int i, uint64_t addr, uint32_t data);

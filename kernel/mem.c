@@ -102,7 +102,7 @@ const char *mem_guard_at(uint64_t addr)
 
 void mem_map_uncached(uint64_t phys, uint64_t len)
 {
-	if (phys + len > 2048 * PAGE_2M)
+	if (phys + len > MEM_IDENTITY_TOP)
 		panic("mem_map_uncached: address above the 4 GiB identity map");
 	for (uint64_t a = phys & ~(PAGE_2M - 1); a < phys + len; a += PAGE_2M) {
 		boot_pd[a / PAGE_2M] |= PTE_PCD | PTE_PWT;

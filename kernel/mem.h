@@ -9,6 +9,9 @@
 /* Place the heap after the kernel, inside the RAM region that holds it. */
 void mem_init(void);
 
+/* The boot page tables map [0, MEM_IDENTITY_TOP) one to one. */
+#define MEM_IDENTITY_TOP	(4ULL << 30)
+
 /* Mark [phys, phys + len) uncached (PCD | PWT) in the identity map. */
 void mem_map_uncached(uint64_t phys, uint64_t len);
 

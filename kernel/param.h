@@ -17,7 +17,7 @@
 
 /* Interrupt vectors (kernel/trap.c). */
 #define VEC_PIC_BASE		0x20	/* 8259 remapped here, all masked */
-#define VEC_IRQ_BASE		0x30	/* IOAPIC-routed device interrupts */
+#define VEC_IRQ_BASE		0x30	/* device interrupts: IOAPIC lines and MSI-X vectors */
 #define VEC_IRQ_COUNT		16
 #define VEC_TIMER		0x40	/* LAPIC timer: the wake-up of idle_wait_us */
 #define VEC_SPURIOUS		0xFF	/* LAPIC spurious-interrupt vector */

@@ -220,7 +220,8 @@ void trap_dispatch(struct trapframe *tf)
 		uint64_t t0 = rdtsc();
 
 		trap_interrupt((int)tf->vector);
-		if (tf->vector != VEC_TIMER)	/* the timer: the kernel's own wake-ups */
+		/* a device's: not the timer (the kernel's own wake-ups), not a spurious one */
+		if (trap.handler[tf->vector] && tf->vector != VEC_TIMER)
 			lat_add(LAT_INTR, rdtsc() - t0);
 	}
 }

@@ -17,8 +17,9 @@
  *
  * The same configuration spaces (4 KiB each) also answer through a model of
  * ECAM, PCI Express's memory window (mmio_read32/mmio_write32 at
- * ECAM_BASE), when the test gives the scan an MCFG (acpi_mcfg below); the
- * model decodes each address by the specification's layout itself.
+ * ECAM_BASE), when the test gives the scan an MCFG (acpi_mcfg below: its
+ * window from bus 0, or from bus 1 with bus 0 on the ports); the model
+ * decodes each address by the specification's layout itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,6 +48,7 @@ static struct fn_model fns[8];
 static int nfns;
 static uint32_t address;
 static int mcfg, port_accesses, ecam_accesses;	/* mcfg: the firmware has an MCFG */
+static uint8_t mcfg_start;			/* ... whose window starts at this bus */
 
 /* The model 82574's MSI-X table (PCI 3.0, 6.8.2), and when it changed. */
 static struct {
@@ -62,7 +64,7 @@ int acpi_mcfg(uint64_t *base, uint8_t *bus_start, uint8_t *bus_end)
 	if (!mcfg)
 		return -1;
 	*base = ECAM_BASE;
-	*bus_start = 0;
+	*bus_start = mcfg_start;
 	*bus_end = 1;
 	return 0;
 }
@@ -100,7 +102,7 @@ static int setup(void **state)
 
 	(void)state;
 	nfns = 0;
-	mcfg = port_accesses = ecam_accesses = 0;
+	mcfg = port_accesses = ecam_accesses = mcfg_start = 0;
 	add(0, 0, 0, 0x8086, 0x1237, 0x06000002, 0x00);			/* host bridge */
 	add(0, 1, 0, 0x8086, 0x7000, 0x06010000, 0x80);			/* ISA, multi-fn */
 	f = add(0, 1, 1, 0x8086, 0x7010, 0x01018000, 0x00);		/* IDE */
@@ -329,11 +331,11 @@ static void test_enable_mmio_dma(void **state)
 static void test_ecam_address(void **state)
 {
 	(void)state;
-	assert_int_equal(pci_ecam_addr(0xB0000000, 0, 0, 2, 0, 0x100), 0xB0010100);
-	assert_int_equal(pci_ecam_addr(0xB0000000, 0, 0, 0x1F, 3, 0x3C), 0xB00FB03C);
-	assert_int_equal(pci_ecam_addr(0xE0000000, 1, 3, 31, 7, 0xFFF),
-			 0xE0000000 + (2u << 20 | 31u << 15 | 7u << 12 | 0xFFC));
-	assert_int_equal(pci_ecam_addr(0xE0000000, 0, 255, 0, 0, 0), 0xE0000000 + (255ULL << 20));
+	assert_int_equal(pci_ecam_addr(0xB0000000, 0, 2, 0, 0x100), 0xB0010100);
+	assert_int_equal(pci_ecam_addr(0xB0000000, 0, 0x1F, 3, 0x3C), 0xB00FB03C);
+	assert_int_equal(pci_ecam_addr(0xE0000000, 3, 31, 7, 0xFFF),
+			 0xE0000000 + (3u << 20 | 31u << 15 | 7u << 12 | 0xFFC));
+	assert_int_equal(pci_ecam_addr(0xE0000000, 255, 0, 0, 0), 0xE0000000 + (255ULL << 20));
 }
 
 /* With an MCFG the whole scan goes through ECAM, and finds the same. */
@@ -356,6 +358,27 @@ static void test_scan_through_ecam(void **state)
 	assert_int_equal(d->bar[0].base, 0xFEBC0000);
 	assert_int_equal(d->bar[0].size, 0x20000);
 	assert_int_equal(fns[4].reg[4], 0xFEBC0000);			/* put back */
+}
+
+/*
+ * MCFG's base is bus 0's address even when its window starts later: bus 0
+ * through the ports, bus 1 through ECAM at base + 1 MiB, found as itself.
+ */
+static void test_ecam_window_from_bus_1(void **state)
+{
+	const struct pci_dev *d;
+
+	(void)state;
+	mcfg = 1, mcfg_start = 1;
+	pci_init();
+	assert_true(port_accesses > 0 && ecam_accesses > 0);
+	assert_int_equal(uncached_base, ECAM_BASE + (1 << 20));
+	assert_int_equal(uncached_len, 1 << 20);
+	d = pci_find(0x1234, 0x5678);
+	assert_non_null(d);
+	assert_int_equal(d->bus, 1);
+	assert_int_equal(d->bar[2].base, 0x100000000ULL);
+	assert_non_null(pci_find(0x8086, 0x100E));
 }
 
 /* The capability list (6.7), and the extended one (PCIe 7.9) that only ECAM reaches. */
@@ -412,7 +435,9 @@ static void test_msix_table(void **state)
 		msix.entry[i][3] = 1;		/* masked, as at reset */
 	pci_init();
 	d = pci_find(0x8086, 0x10D3);
-	assert_int_equal(pci_msix_init(d, &m), 0);
+	assert_int_equal(pci_msix_init(d, &m, 6), -1);		/* 5 entries: too few */
+	assert_int_equal(f->reg[0xA0 / 4] >> 16, 0x0004);	/* ... and MSI-X left off */
+	assert_int_equal(pci_msix_init(d, &m, 3), 0);
 	assert_int_equal(m.cap, 0xA0);
 	assert_int_equal(m.size, 5);
 	assert_int_equal(m.table, MSIX_BAR);
@@ -425,13 +450,15 @@ static void test_msix_table(void **state)
 	assert_int_equal(msix.entry[1][3], 0);			/* unmasked last */
 	assert_int_equal(msix.entry[0][3], 1);			/* the others untouched */
 	assert_int_equal(msix.writes_unmasked, 0);
-	assert_true(msix.enabled_at_set > 0);
+	assert_int_equal(msix.enabled_at_set, 5);		/* every write of the entry */
 	pci_msix_start(d, &m);
 	assert_int_equal(f->reg[0xA0 / 4] >> 16, 0x8004);	/* enabled, unmasked */
 	assert_true(f->reg[1] & PCI_CMD_INTX_DISABLE);
 	assert_true(f->reg[1] & PCI_CMD_MEMORY);
+	pci_msix_stop(d, &m);
+	assert_int_equal(f->reg[0xA0 / 4] >> 16, 0x0004);	/* off again */
 	/* A function without the capability has no MSI-X. */
-	assert_int_equal(pci_msix_init(pci_find(0x8086, 0x100E), &m), -1);
+	assert_int_equal(pci_msix_init(pci_find(0x8086, 0x100E), &m, 1), -1);
 }
 
 int main(void)
@@ -444,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup(test_enable_mmio_dma, setup),
 		cmocka_unit_test_setup(test_ecam_address, setup),
 		cmocka_unit_test_setup(test_scan_through_ecam, setup),
+		cmocka_unit_test_setup(test_ecam_window_from_bus_1, setup),
 		cmocka_unit_test_setup(test_capabilities, setup),
 		cmocka_unit_test_setup(test_msix_table, setup),
 	};
