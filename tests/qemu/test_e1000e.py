@@ -4,9 +4,6 @@ interrupts by MSI-X with no IOAPIC; raw frames both ways byte for byte on
 rings of 8 to 4096; UDP with offloaded checksums checked by a parser of
 the test's own and by Linux; echo, ping, a link that flaps; and q35 with
 nothing but -nic tap."""
-import socket
-import time
-
 import pytest
 
 from kernel import STATUS_OK, boot, tap_nic
@@ -14,8 +11,8 @@ from netns import need_root
 from rawframes import frame, mac_bytes
 from test_e1000 import raw_run
 from test_trace import parse_graph
-from test_udp import assert_echoes, assert_headers_valid, assert_pings, payload, send_stream, \
-    udp_frames, udp_payload
+from test_udp import assert_echoes, assert_headers_valid, assert_pings, \
+    flap_link_while_sending, payload, send_stream, udp_frames, udp_payload
 from wire import Wire
 
 MAC = "02:00:00:00:10:d3"                  # not QEMU's default
@@ -78,20 +75,7 @@ def test_udp_checked_on_the_wire(machine, size):
 
 @pytest.mark.parametrize("machine", MACHINES)
 def test_link_flap(tmp_path, machine):
-    mon = str(tmp_path / "monitor.sock")
-    with Wire() as w:
-        k = w.boot("count=6000 rate=3000", "e1000e", MAC, machine=machine,
-                   extra=["-monitor", f"unix:{mon},server=on,wait=off"])
-        k.wait_for("send: ")
-        time.sleep(0.3)
-        with socket.socket(socket.AF_UNIX) as m:
-            m.connect(mon)
-            m.sendall(b"set_link n0 off\n")
-            time.sleep(0.2)
-            m.sendall(b"set_link n0 on\n")
-            time.sleep(0.1)
-        b = k.finish()
-        seqs = [int.from_bytes(udp_payload(p)[:8], "big") for p in udp_frames(w.quiet(), MAC)]
+    b, seqs = flap_link_while_sending(tmp_path, "e1000e", MAC, machine=machine)
     assert b.lines("@link")[:2] == ["@link up", "@link down"] and b.lines("@link")[-1] == \
         "@link up", b.out
     done = b.tagged("done")
